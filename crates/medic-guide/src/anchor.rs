@@ -63,9 +63,18 @@ mod tests {
             slugify("Service Unavailable (503)"),
             "service-unavailable-503"
         );
-        assert_eq!(slugify("Error: connect: connection refused"), "error-connect-connection-refused");
-        assert_eq!(slugify("Region/Label Filtering Issues"), "regionlabel-filtering-issues");
-        assert_eq!(slugify("Common Causes & Solutions"), "common-causes--solutions");
+        assert_eq!(
+            slugify("Error: connect: connection refused"),
+            "error-connect-connection-refused"
+        );
+        assert_eq!(
+            slugify("Region/Label Filtering Issues"),
+            "regionlabel-filtering-issues"
+        );
+        assert_eq!(
+            slugify("Common Causes & Solutions"),
+            "common-causes--solutions"
+        );
         assert_eq!(slugify("Why Am I Getting x509?"), "why-am-i-getting-x509");
     }
 

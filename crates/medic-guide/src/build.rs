@@ -21,8 +21,8 @@ use crate::anchor::Slugger;
 use crate::check::{Check, Command, Fix, Snippet};
 use crate::guide::Guide;
 use crate::heading::{
-    PartKind, check_like, fix_like, normalize, part_kind, problem_group, problem_like,
-    procedure_like, reference_like, strip_number,
+    PartKind, Reference, check_like, fix_like, normalize, part_kind, problem_group, problem_like,
+    procedure_like, reference, strip_number,
 };
 use crate::markdown::{Block, Inline, Item};
 use crate::problem::{Cause, Problem, Procedure, SymptomSource, Text};
@@ -46,7 +46,11 @@ pub fn parse(path: &str, text: &str) -> Guide {
             _ => None,
         })
         .unwrap_or_default();
-    let h1 = tree.nodes.iter().find(|n| n.level == 1).map(|n| n.title.text.clone());
+    let h1 = tree
+        .nodes
+        .iter()
+        .find(|n| n.level == 1)
+        .map(|n| n.title.text.clone());
     let title = h1
         .or_else(|| front_matter.get("title").cloned())
         .unwrap_or_else(|| {
@@ -135,7 +139,8 @@ impl<'b> Tree<'b> {
             {
                 while let Some(&top) = stack.last() {
                     if top != 0 && nodes[top].level >= *level {
-                        nodes[top].span.end_line = span.line.saturating_sub(1).max(nodes[top].span.line);
+                        nodes[top].span.end_line =
+                            span.line.saturating_sub(1).max(nodes[top].span.line);
                         stack.pop();
                     } else {
                         break;
@@ -164,7 +169,6 @@ impl<'b> Tree<'b> {
 
 #[derive(Clone, Default)]
 struct Ctx {
-    reference: bool,
     procedures: bool,
     problems: bool,
     breadcrumb: Vec<String>,
@@ -191,8 +195,11 @@ impl<'b> Builder<'_, '_, 'b> {
             .filter_map(|&c| {
                 let title = &self.tree.nodes[c].title.text;
                 part_kind(title)
+                    .filter(|(k, payload)| !(*k == PartKind::Error && payload.is_some()))
                     .map(|(k, _)| k)
-                    .filter(|k| *k != PartKind::CausesAndFixes || title.to_lowercase().contains("cause"))
+                    .filter(|k| {
+                        *k != PartKind::CausesAndFixes || title.to_lowercase().contains("cause")
+                    })
             })
             .collect();
         let strong = |k: &PartKind| matches!(k, PartKind::Symptoms | PartKind::Error);
@@ -226,16 +233,30 @@ impl<'b> Builder<'_, '_, 'b> {
         let node = &self.tree.nodes[id];
         let title = node.title.text.clone();
         let norm = normalize(&title);
-        if ctx.reference {
-            return self.plain(id, SectionKind::Reference, ctx);
-        }
-        if self.has_parts(id) && !node.children.iter().any(|&c| self.has_parts(c)) {
+        let child_is_part = |c: usize| {
+            part_kind(&self.tree.nodes[c].title.text)
+                .is_some_and(|(k, payload)| !(k == PartKind::Error && payload.is_some()))
+        };
+        let child_problem = node.children.iter().any(|&c| {
+            !child_is_part(c)
+                && (self.has_parts(c) || part_kind(&self.tree.nodes[c].title.text).is_some())
+        });
+        let parted_question = problem_like(&norm)
+            && node.level > 1
+            && !node.children.is_empty()
+            && node.children.iter().all(|&c| child_is_part(c));
+        if (self.has_parts(id) && !child_problem) || parted_question {
             return self.problem_section(id, ctx, &title);
         }
-        if reference_like(&norm) {
-            let mut child_ctx = ctx.clone();
-            child_ctx.reference = true;
-            return self.plain(id, SectionKind::Reference, &child_ctx);
+        match reference(&norm) {
+            Reference::Owning => return self.plain(id, SectionKind::Reference),
+            Reference::Contents | Reference::Plain => {
+                // Reference itself; what is under it is judged on its own.
+                self.guide_signals(id);
+                let children = node.children.iter().map(|&c| self.visit(c, ctx)).collect();
+                return self.section(id, SectionKind::Reference, children);
+            }
+            Reference::No => {}
         }
         let mut child_ctx = ctx.clone();
         if node.level > 0 {
@@ -246,7 +267,7 @@ impl<'b> Builder<'_, '_, 'b> {
                 return if self.has_content(id) {
                     self.procedure_section(id, ctx)
                 } else {
-                    self.plain(id, SectionKind::Reference, ctx)
+                    self.plain(id, SectionKind::Reference)
                 };
             }
             child_ctx.procedures = true;
@@ -266,8 +287,8 @@ impl<'b> Builder<'_, '_, 'b> {
                 .iter()
                 .map(|&c| self.visit(c, &child_ctx))
                 .collect();
-            let found = self.problems.len() > problems_before
-                || self.procedures.len() > procedures_before;
+            let found =
+                self.problems.len() > problems_before || self.procedures.len() > procedures_before;
             if found {
                 return self.section(id, SectionKind::Category, children);
             }
@@ -279,7 +300,7 @@ impl<'b> Builder<'_, '_, 'b> {
         if (problem_like(&norm) || ctx.problems) && self.has_content(id) {
             return self.problem_section(id, ctx, &title);
         }
-        self.plain(id, SectionKind::Reference, ctx)
+        self.plain(id, SectionKind::Reference)
     }
 
     fn section(&self, id: usize, kind: SectionKind, children: Vec<Section>) -> Section {
@@ -295,12 +316,12 @@ impl<'b> Builder<'_, '_, 'b> {
     }
 
     /// A section that is not a problem or procedure, nor anything below it.
-    fn plain(&mut self, id: usize, kind: SectionKind, ctx: &Ctx) -> Section {
+    fn plain(&mut self, id: usize, kind: SectionKind) -> Section {
         self.guide_signals(id);
         let children = self.tree.nodes[id]
             .children
             .iter()
-            .map(|&c| self.plain(c, kind, ctx))
+            .map(|&c| self.plain(c, kind))
             .collect();
         self.section(id, kind, children)
     }
@@ -381,7 +402,12 @@ impl<'b> Builder<'_, '_, 'b> {
             && bare.chars().filter(|c| c.is_uppercase()).count() >= 2
             && bare.chars().all(|c| c.is_alphanumeric() || c == '_')
         {
-            signal::push(&mut acc.signals, SignalKind::AlertName, bare, Span::line(span.line));
+            signal::push(
+                &mut acc.signals,
+                SignalKind::AlertName,
+                bare,
+                Span::line(span.line),
+            );
         }
         let (symptoms, symptom_source) = if acc.symptoms.is_empty() {
             let mut inferred = vec![Text {
@@ -459,12 +485,19 @@ enum Part {
     In(PartKind),
 }
 
+/// Text that describes the code block after it, if one follows.
+struct Pending {
+    text: Text,
+    /// When no code block claims it: the step it becomes (`None`: it was only a title).
+    role: Option<Role>,
+}
+
 /// Everything collected from one problem or procedure.
 struct Acc {
     part: Part,
     procedure: bool,
-    /// A label or paragraph waiting for the code block it describes.
-    pending: Option<Text>,
+    /// A label, paragraph or list item waiting for the code block it describes.
+    pending: Option<Pending>,
     symptoms: Vec<Text>,
     lead: Option<Text>,
     impact: Vec<Text>,
@@ -537,16 +570,21 @@ impl Acc {
         }
     }
 
-    /// A pending description that no code block claimed becomes a step or a fix of its own.
+    /// A pending description that no code block claimed becomes a step of its own, if it
+    /// was one.
     fn flush_pending(&mut self) {
-        if let Some(p) = self.pending.take() {
-            match self.part {
-                Part::In(PartKind::Fixes | PartKind::CausesAndFixes) => {
-                    self.steps.push((Role::Fix, step(p.text, p.span)));
-                }
-                _ => {}
-            }
+        if let Some(Pending {
+            text,
+            role: Some(role),
+        }) = self.pending.take()
+        {
+            self.steps.push((role, step(text.text, text.span)));
         }
+    }
+
+    fn set_pending(&mut self, text: Text, role: Option<Role>) {
+        self.flush_pending();
+        self.pending = Some(Pending { text, role });
     }
 
     fn set_part(&mut self, kind: PartKind) {
@@ -593,10 +631,10 @@ impl Acc {
                 solution: None,
                 span,
             }),
-            PartKind::CausesAndFixes | PartKind::Diagnosis => self.pending = Some(t),
+            PartKind::CausesAndFixes | PartKind::Diagnosis => self.set_pending(t, None),
             PartKind::Fixes => {
                 if text.ends_with(':') {
-                    self.pending = Some(t);
+                    self.set_pending(t, Some(Role::Fix));
                 } else {
                     self.steps.push((Role::Fix, step(text.to_owned(), span)));
                 }
@@ -629,10 +667,19 @@ impl Acc {
             }
             _ => {}
         }
-        self.pending = Some(Text {
-            text: description,
-            span,
-        });
+        let role = match self.part {
+            Part::In(PartKind::Fixes | PartKind::CausesAndFixes) if !rest.is_empty() => {
+                Some(Role::Fix)
+            }
+            _ => None,
+        };
+        self.set_pending(
+            Text {
+                text: description,
+                span,
+            },
+            role,
+        );
     }
 
     fn block(&mut self, block: &Block) {
@@ -701,8 +748,9 @@ impl Acc {
                 if self.lead.is_none() {
                     self.lead = Some(t.clone());
                 }
-                self.pending = Some(t);
-                self.inline_commands(inline, span);
+                if !self.inline_commands(inline, span) {
+                    self.set_pending(t, None);
+                }
             }
             Part::In(PartKind::Symptoms | PartKind::Error) => self.symptoms.push(t),
             Part::In(PartKind::Impact) => self.impact.push(t),
@@ -713,13 +761,13 @@ impl Acc {
                 span,
             }),
             Part::In(PartKind::Diagnosis | PartKind::CausesAndFixes) => {
-                self.pending = Some(t);
-                self.inline_commands(inline, span);
+                if !self.inline_commands(inline, span) {
+                    self.set_pending(t, None);
+                }
             }
             Part::In(PartKind::Fixes) => {
                 if !self.inline_commands(inline, span) {
-                    self.flush_pending();
-                    self.pending = Some(t);
+                    self.set_pending(t, Some(Role::Fix));
                 }
             }
             Part::In(PartKind::Prevention) => {}
@@ -738,13 +786,23 @@ impl Acc {
         if commands.is_empty() {
             return false;
         }
+        self.flush_pending();
         let description = inline.text.clone();
         let role = self.role(&description);
         let mut s = step(description, span);
         s.commands = commands;
-        self.pending = None;
         self.steps.push((role, s));
         true
+    }
+
+    /// The role of a step from the first of its descriptions that decides it.
+    fn role_for(&self, descriptions: &[&str]) -> Role {
+        let decisive = descriptions
+            .iter()
+            .find(|d| fix_like(d) || check_like(d))
+            .copied()
+            .unwrap_or_default();
+        self.role(decisive)
     }
 
     /// The role of a step in the current part, from its description.
@@ -753,7 +811,10 @@ impl Acc {
             _ if self.procedure => Role::Check,
             Part::In(PartKind::Diagnosis) => Role::Check,
             Part::In(
-                PartKind::Fixes | PartKind::CausesAndFixes | PartKind::Causes | PartKind::Prevention,
+                PartKind::Fixes
+                | PartKind::CausesAndFixes
+                | PartKind::Causes
+                | PartKind::Prevention,
             ) => {
                 if check_like(description) && !fix_like(description) {
                     Role::Check
@@ -789,7 +850,9 @@ impl Acc {
         // A list item whose label is a part name (`- **Symptoms:** …`).
         if let Some((kind, payload)) = lead.and_then(|l| l.label.as_deref()).and_then(part_kind) {
             self.set_part(kind);
-            let text = payload.or_else(|| lead.map(|l| l.rest.clone())).unwrap_or_default();
+            let text = payload
+                .or_else(|| lead.map(|l| l.rest.clone()))
+                .unwrap_or_default();
             if !text.is_empty() {
                 self.payload(kind, &text, span);
             }
@@ -828,6 +891,22 @@ impl Acc {
             }
             Part::In(PartKind::Prevention) => {}
             Part::Lead if s.commands.is_empty() => {}
+            _ if s.commands.is_empty() && s.snippets.is_empty() && nested_texts.is_empty() => {
+                // A step with nothing under it: the code block right after the list may be
+                // its command (`1. **Check current metrics**:` then an unindented block).
+                let role = match self.part {
+                    Part::In(PartKind::Diagnosis) => Role::Check,
+                    _ if self.procedure => Role::Check,
+                    _ => Role::Fix,
+                };
+                self.set_pending(
+                    Text {
+                        text: description,
+                        span,
+                    },
+                    Some(role),
+                );
+            }
             _ => {
                 if self.part == Part::In(PartKind::Causes) {
                     self.causes.push(Cause {
@@ -847,7 +926,7 @@ impl Acc {
                     self.role(&description)
                 };
                 s.notes = nested_texts;
-                self.pending = None;
+                self.flush_pending();
                 self.steps.push((role, s));
             }
         }
@@ -899,16 +978,16 @@ impl Acc {
                 _ => {}
             }
         }
-        if !top {
-            if let Some(lead) = item.lead() {
-                // Already pushed as a paragraph above for non-top items.
-                let _ = lead;
-            }
-        }
     }
 
     /// Commands of a code block, or none when it is not commands; signals from output.
-    fn block_commands(&mut self, lang: &str, text: &str, span: Span, content_line: usize) -> Vec<Command> {
+    fn block_commands(
+        &mut self,
+        lang: &str,
+        text: &str,
+        span: Span,
+        content_line: usize,
+    ) -> Vec<Command> {
         if lang == "prometheus" || lang == "promql" {
             signal::in_metrics(text, content_line, &mut self.signals);
             return Vec::new();
@@ -944,12 +1023,15 @@ impl Acc {
             };
             match self.part {
                 Part::In(
-                    PartKind::Fixes | PartKind::CausesAndFixes | PartKind::Causes | PartKind::Prevention,
+                    PartKind::Fixes
+                    | PartKind::CausesAndFixes
+                    | PartKind::Causes
+                    | PartKind::Prevention,
                 ) => {
                     let description = self
                         .pending
                         .take()
-                        .map(|p| p.text)
+                        .map(|p| p.text.text)
                         .unwrap_or_else(|| "Apply this configuration".to_owned());
                     let mut s = step(description, span);
                     s.snippets.push(snippet);
@@ -963,16 +1045,30 @@ impl Acc {
             }
             return;
         }
-        // One step per described group: a pending label or paragraph describes the whole
-        // block; otherwise each comment starts a step.
-        if let Some(p) = self.pending.take() {
-            let role = self.role(&p.text);
-            let mut s = step(p.text, span);
+        // A pending label or paragraph describes the whole block, unless the block's own
+        // comments describe two or more commands: then each comment starts a step (the
+        // first, uncommented commands take the label).
+        let commented = commands.iter().filter(|c| c.comment.is_some()).count();
+        let pending = self.pending.take().map(|p| p.text);
+        if let Some(p) = &pending
+            && commented < 2
+        {
+            let comment = commands
+                .iter()
+                .find_map(|c| c.comment.as_deref())
+                .unwrap_or_default();
+            let role = self.role_for(&[&p.text, comment]);
+            let mut s = step(p.text.clone(), span);
             s.commands = commands;
             self.steps.push((role, s));
             return;
         }
         let mut groups: Vec<Check> = Vec::new();
+        if let Some(p) = pending
+            && commands.first().is_some_and(|c| c.comment.is_none())
+        {
+            groups.push(step(p.text, span));
+        }
         for c in commands {
             match (&c.comment, groups.last_mut()) {
                 (None, Some(g)) => {
@@ -995,9 +1091,20 @@ impl Acc {
 
     fn table(&mut self, head: &[String], rows: &[(Vec<String>, Span)], span: Span) {
         let lower: Vec<String> = head.iter().map(|h| h.to_lowercase()).collect();
-        let col = |words: &[&str]| lower.iter().position(|h| words.iter().any(|w| h.contains(w)));
+        let col = |words: &[&str]| {
+            lower
+                .iter()
+                .position(|h| words.iter().any(|w| h.contains(w)))
+        };
         let cause = col(&["cause", "reason"]);
-        let solution = col(&["solution", "fix", "resolution", "action", "remedy", "mitigation"]);
+        let solution = col(&[
+            "solution",
+            "fix",
+            "resolution",
+            "action",
+            "remedy",
+            "mitigation",
+        ]);
         let error = col(&["error", "symptom", "message", "problem", "issue"]);
         for (cells, row_span) in rows {
             for cell in cells {
@@ -1014,7 +1121,9 @@ impl Acc {
                     signal::push(&mut self.signals, SignalKind::ErrorText, value, *row_span);
                 }
                 self.causes.push(Cause {
-                    text: get(cause).or_else(|| error_text.clone()).unwrap_or_default(),
+                    text: get(cause)
+                        .or_else(|| error_text.clone())
+                        .unwrap_or_default(),
                     error: error_text.filter(|_| cause.is_some()),
                     solution: get(solution),
                     span: *row_span,

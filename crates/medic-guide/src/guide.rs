@@ -46,14 +46,21 @@ impl Guide {
     /// Classifies every command of every problem and procedure.
     pub fn classify(&mut self) {
         for problem in &mut self.problems {
-            let steps = problem.checks.iter_mut().flat_map(|c| c.commands.iter_mut());
+            let steps = problem
+                .checks
+                .iter_mut()
+                .flat_map(|c| c.commands.iter_mut());
             let fixes = problem.fixes.iter_mut().flat_map(|f| f.commands.iter_mut());
             for command in steps.chain(fixes) {
                 command.classify();
             }
         }
         for procedure in &mut self.procedures {
-            for command in procedure.steps.iter_mut().flat_map(|c| c.commands.iter_mut()) {
+            for command in procedure
+                .steps
+                .iter_mut()
+                .flat_map(|c| c.commands.iter_mut())
+            {
                 command.classify();
             }
         }

@@ -35,14 +35,18 @@ pub(crate) fn normalize(title: &str) -> String {
     if let Some(rest) = s.strip_prefix("step ") {
         s = rest;
     }
-    let digits = s.chars().take_while(|c| c.is_ascii_digit() || *c == '.').count();
+    let digits = s
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .count();
     if digits > 0 {
+        let numbered = &s[..digits];
         let rest = &s[digits..];
-        let rest = rest
-            .strip_prefix(')')
-            .or_else(|| rest.strip_prefix(':'))
-            .unwrap_or(rest);
-        if rest.starts_with(' ') || rest.is_empty() {
+        let (marked, rest) = match rest.strip_prefix(')').or_else(|| rest.strip_prefix(':')) {
+            Some(r) => (true, r),
+            None => (numbered.ends_with('.'), rest),
+        };
+        if marked && (rest.starts_with(' ') || rest.is_empty()) {
             s = rest;
         }
     }
@@ -58,11 +62,17 @@ pub(crate) fn normalize(title: &str) -> String {
 /// A heading's text without its leading number: `1. Provider Not Starting` → `Provider Not Starting`.
 pub(crate) fn strip_number(title: &str) -> &str {
     let t = title.trim();
-    let digits = t.chars().take_while(|c| c.is_ascii_digit() || *c == '.').count();
+    let digits = t
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .count();
     if digits > 0 {
         let rest = &t[digits..];
-        let rest = rest.strip_prefix(')').unwrap_or(rest);
-        if rest.starts_with(' ') {
+        let (marked, rest) = match rest.strip_prefix(')') {
+            Some(r) => (true, r),
+            None => (t[..digits].ends_with('.'), rest),
+        };
+        if marked && rest.starts_with(' ') {
             return rest.trim();
         }
     }
@@ -96,7 +106,10 @@ pub(crate) fn part_kind(label: &str) -> Option<(PartKind, Option<String>)> {
         let tail = tail.trim().trim_end_matches('*').trim();
         if !tail.is_empty() {
             let payload = Some(tail.to_owned());
-            if starts_with_word(&head_norm, &["issue", "problem", "error", "symptom", "symptoms"]) {
+            if starts_with_word(
+                &head_norm,
+                &["issue", "problem", "error", "symptom", "symptoms"],
+            ) {
                 return Some((PartKind::Error, payload));
             }
             if starts_with_word(&head_norm, &["cause", "possible cause", "root cause"]) {
@@ -115,6 +128,8 @@ pub(crate) fn part_kind(label: &str) -> Option<(PartKind, Option<String>)> {
             "symptom",
             "signs",
             "meaning",
+            "what it means",
+            "alert description",
             "description",
             "what you see",
             "what happens",
@@ -182,6 +197,9 @@ pub(crate) fn part_kind(label: &str) -> Option<(PartKind, Option<String>)> {
             "how to debug",
             "how to troubleshoot",
             "troubleshooting steps",
+            "troubleshooting",
+            "investigation steps",
+            "diagnosis and mitigation",
             "debugging steps",
             "triage",
             "checks",
@@ -205,6 +223,7 @@ pub(crate) fn part_kind(label: &str) -> Option<(PartKind, Option<String>)> {
             "remediation",
             "mitigation",
             "mitigations",
+            "mitigating",
             "workaround",
             "workarounds",
             "how to fix",
@@ -219,7 +238,10 @@ pub(crate) fn part_kind(label: &str) -> Option<(PartKind, Option<String>)> {
         ],
     ) {
         PartKind::Fixes
-    } else if starts_with_word(n, &["prevention", "preventing", "how to prevent", "avoiding"]) {
+    } else if starts_with_word(
+        n,
+        &["prevention", "preventing", "how to prevent", "avoiding"],
+    ) {
         PartKind::Prevention
     } else {
         return None;
@@ -229,20 +251,115 @@ pub(crate) fn part_kind(label: &str) -> Option<(PartKind, Option<String>)> {
 
 /// Words that make a title read like a problem (`Provider Not Starting`, `High Latency`).
 const PROBLEM_WORDS: &[&str] = &[
-    "error*", "fail*", "not", "no", "cannot", "can't", "cant", "unable", "won't", "doesn't",
-    "isn't", "aren't", "don't", "didn't", "slow*", "high", "higher", "low", "crash*", "stuck",
-    "denied", "deny", "timeout*", "timed", "exhaust*", "lag", "lagging", "leak*", "refus*",
-    "unavailab*", "unreachable", "down", "missing", "invalid", "expire*", "expiring",
-    "forbidden", "oom*", "conflict*", "broken", "hang*", "hung", "degraded", "saturat*",
-    "throttl*", "full", "pressure", "lost", "loss", "drift*", "corrupt*", "mismatch*",
-    "unhealthy", "pending", "backoff", "crashloop*", "evict*", "wrong", "unexpected*", "too",
-    "exceed*", "latency", "spike*", "killed", "terminat*", "flapping", "reject*", "panic*",
-    "unknown", "unsupported", "deadlock*", "blocked", "overload*", "overwhelm*", "stale",
-    "inconsisten*", "unschedulable", "notready", "issue", "issues", "problem", "problems",
-    "x509", "429", "5xx", "4xx", "outofsync", "warning*", "insufficient", "overcommit*",
-    "quota", "unauthori*", "incorrect*", "disconnect*", "certificate*", "losing", "bug", "bugs",
-    "troubles", "unstable", "outage*", "trouble", "delay*", "disk", "filling", "restarts",
-    "restarting", "mis-*", "misconfigur*",
+    "error*",
+    "fail*",
+    "not",
+    "no",
+    "cannot",
+    "can't",
+    "cant",
+    "unable",
+    "won't",
+    "doesn't",
+    "isn't",
+    "aren't",
+    "don't",
+    "didn't",
+    "slow*",
+    "high",
+    "higher",
+    "low",
+    "crash*",
+    "stuck",
+    "denied",
+    "deny",
+    "timeout*",
+    "timed",
+    "exhaust*",
+    "lag",
+    "lagging",
+    "leak*",
+    "refus*",
+    "unavailab*",
+    "unreachable",
+    "down",
+    "missing",
+    "invalid",
+    "expire*",
+    "expiring",
+    "forbidden",
+    "oom*",
+    "conflict*",
+    "broken",
+    "hang*",
+    "hung",
+    "degraded",
+    "saturat*",
+    "throttl*",
+    "full",
+    "pressure",
+    "lost",
+    "loss",
+    "drift*",
+    "corrupt*",
+    "mismatch*",
+    "unhealthy",
+    "pending",
+    "backoff",
+    "crashloop*",
+    "evict*",
+    "wrong",
+    "unexpected*",
+    "too",
+    "exceed*",
+    "latency",
+    "spike*",
+    "killed",
+    "terminat*",
+    "flapping",
+    "reject*",
+    "panic*",
+    "unknown",
+    "unsupported",
+    "deadlock*",
+    "blocked",
+    "overload*",
+    "overwhelm*",
+    "stale",
+    "inconsisten*",
+    "unschedulable",
+    "notready",
+    "issue",
+    "issues",
+    "problem",
+    "problems",
+    "x509",
+    "429",
+    "5xx",
+    "4xx",
+    "outofsync",
+    "warning*",
+    "insufficient",
+    "overcommit*",
+    "quota",
+    "unauthori*",
+    "incorrect*",
+    "disconnect*",
+    "certificate*",
+    "losing",
+    "bug",
+    "bugs",
+    "troubles",
+    "unstable",
+    "outage*",
+    "trouble",
+    "delay*",
+    "disk",
+    "filling",
+    "restarts",
+    "restarting",
+    "mis-*",
+    "misconfigur*",
 ];
 
 /// Whether a normalised title reads like a problem.
@@ -260,17 +377,17 @@ pub(crate) fn problem_like(norm: &str) -> bool {
             "preventing",
             "avoiding",
             "understanding",
-            "monitoring",
         ],
     ) {
         return false;
     }
     let bare = norm.replace(['(', ')', '`', '"'], " ");
     // `Service Unavailable (503)`, `Invalid JWT Token (401)`.
-    if bare
-        .split_whitespace()
-        .any(|w| w.len() == 3 && (w.starts_with('4') || w.starts_with('5')) && w.chars().all(|c| c.is_ascii_digit()))
-    {
+    if bare.split_whitespace().any(|w| {
+        w.len() == 3
+            && (w.starts_with('4') || w.starts_with('5'))
+            && w.chars().all(|c| c.is_ascii_digit())
+    }) {
         return true;
     }
     contains_word_prefix(&bare, PROBLEM_WORDS)
@@ -280,7 +397,9 @@ pub(crate) fn problem_like(norm: &str) -> bool {
 pub(crate) fn problem_group(norm: &str) -> bool {
     contains_word_prefix(
         norm,
-        &["issues", "problems", "errors", "faq", "faqs", "failures", "gotchas", "pitfalls"],
+        &[
+            "issues", "problems", "errors", "faq", "faqs", "failures", "gotchas", "pitfalls",
+        ],
     ) || norm.contains("frequently asked")
         || norm.starts_with("known issues")
 }
@@ -329,14 +448,28 @@ pub(crate) fn procedure_like(norm: &str) -> bool {
         || starts_with_word(norm, &["recovery", "maintenance", "disaster recovery"])
 }
 
-/// Whether a title is reference material: contents, help, prevention, tools.
-pub(crate) fn reference_like(norm: &str) -> bool {
-    let always = starts_with_word(
+/// How a title is reference material.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reference {
+    /// Not reference material.
+    No,
+    /// A table of contents: reference itself, but the headings under it are not its content.
+    Contents,
+    /// Help, prevention, best practices, see also: everything under it is reference too.
+    Owning,
+    /// Overview, tools, monitoring, debug mode: reference itself; headings under it are judged
+    /// on their own.
+    Plain,
+}
+
+/// Whether and how a title is reference material: contents, help, prevention, tools.
+pub(crate) fn reference(norm: &str) -> Reference {
+    if starts_with_word(norm, &["table of contents", "contents", "toc"]) {
+        return Reference::Contents;
+    }
+    let owning = starts_with_word(
         norm,
         &[
-            "table of contents",
-            "contents",
-            "toc",
             "getting help",
             "get help",
             "help",
@@ -352,6 +485,8 @@ pub(crate) fn reference_like(norm: &str) -> bool {
             "references",
             "related",
             "further reading",
+            "further info",
+            "additional resources",
             "next steps",
             "what's next",
             "whats next",
@@ -362,36 +497,51 @@ pub(crate) fn reference_like(norm: &str) -> bool {
             "glossary",
             "license",
             "changelog",
+            "escalation",
         ],
     ) || norm.ends_with("best practices");
-    always
-        || (starts_with_word(
-            norm,
-            &[
-                "overview",
-                "introduction",
-                "about",
-                "summary",
-                "diagnostic tools",
-                "quick diagnostic",
-                "diagnostic commands",
-                "useful commands",
-                "debug mode",
-                "monitoring",
-                "logging",
-                "metrics",
-                "prerequisites",
-                "before you begin",
-                "conclusion",
-                "advanced troubleshooting",
-                "general",
-                "diagnosing",
-                "tools",
-                "configuration best",
-                "operational",
-                "proactive",
-            ],
-        ) && !problem_like(norm))
+    if owning {
+        return Reference::Owning;
+    }
+    let plain = starts_with_word(
+        norm,
+        &[
+            "overview",
+            "introduction",
+            "about",
+            "summary",
+            "diagnostic tools",
+            "quick diagnostic",
+            "diagnostic commands",
+            "useful commands",
+            "debug mode",
+            "monitoring",
+            "logging",
+            "metrics",
+            "prerequisites",
+            "before you begin",
+            "conclusion",
+            "advanced troubleshooting",
+            "general",
+            "diagnosing",
+            "tools",
+            "configuration best",
+            "operational",
+            "proactive",
+            "notes",
+            "additional notes",
+        ],
+    ) && !problem_like(norm);
+    if plain {
+        Reference::Plain
+    } else {
+        Reference::No
+    }
+}
+
+#[cfg(test)]
+pub(crate) fn reference_like(norm: &str) -> bool {
+    reference(norm) != Reference::No
 }
 
 /// Whether a description starts like a diagnostic step (`Check …`, `Verify …`).
@@ -400,12 +550,57 @@ pub(crate) fn check_like(description: &str) -> bool {
     starts_with_word(
         &n,
         &[
-            "check", "checking", "verify", "view", "inspect", "list", "show", "get", "see", "look",
-            "find", "confirm", "test", "validate", "examine", "monitor", "watch", "describe",
-            "query", "review", "analyze", "analyse", "identify", "count", "measure", "compare",
-            "debug", "diagnose", "determine", "print", "display", "read", "fetch", "search",
-            "grep", "trace", "manual", "is", "are", "does", "do", "what", "which", "how many",
-            "make sure", "ensure", "filter", "parse", "access", "collect", "probe",
+            "check",
+            "checking",
+            "verify",
+            "view",
+            "inspect",
+            "list",
+            "show",
+            "get",
+            "see",
+            "look",
+            "find",
+            "confirm",
+            "test",
+            "validate",
+            "examine",
+            "monitor",
+            "watch",
+            "describe",
+            "query",
+            "review",
+            "analyze",
+            "analyse",
+            "identify",
+            "count",
+            "measure",
+            "compare",
+            "debug",
+            "diagnose",
+            "determine",
+            "print",
+            "display",
+            "read",
+            "fetch",
+            "search",
+            "grep",
+            "trace",
+            "manual",
+            "is",
+            "are",
+            "does",
+            "do",
+            "what",
+            "which",
+            "how many",
+            "make sure",
+            "ensure",
+            "filter",
+            "parse",
+            "access",
+            "collect",
+            "probe",
         ],
     )
 }
@@ -416,14 +611,68 @@ pub(crate) fn fix_like(description: &str) -> bool {
     starts_with_word(
         &n,
         &[
-            "apply", "fix", "create", "delete", "remove", "restart", "update", "set", "increase",
-            "decrease", "add", "enable", "disable", "scale", "patch", "rollback", "roll back",
-            "recreate", "force", "kill", "terminate", "reset", "clear", "flush", "rotate",
-            "upgrade", "install", "change", "edit", "re-run", "rerun", "re-invite", "regenerate",
-            "move", "configure", "use", "adjust", "reduce", "raise", "close", "trigger", "copy",
-            "deploy", "redeploy", "drain", "cordon", "evict", "replace", "grant", "revoke",
-            "migrate", "upgrade", "downgrade", "backup", "restore", "run", "execute", "start",
-            "stop", "allow", "implement", "temporarily",
+            "apply",
+            "fix",
+            "create",
+            "delete",
+            "remove",
+            "restart",
+            "update",
+            "set",
+            "increase",
+            "decrease",
+            "add",
+            "enable",
+            "disable",
+            "scale",
+            "patch",
+            "rollback",
+            "roll back",
+            "recreate",
+            "force",
+            "kill",
+            "terminate",
+            "reset",
+            "clear",
+            "flush",
+            "rotate",
+            "upgrade",
+            "install",
+            "change",
+            "edit",
+            "re-run",
+            "rerun",
+            "re-invite",
+            "regenerate",
+            "move",
+            "configure",
+            "use",
+            "adjust",
+            "reduce",
+            "raise",
+            "close",
+            "trigger",
+            "copy",
+            "deploy",
+            "redeploy",
+            "drain",
+            "cordon",
+            "evict",
+            "replace",
+            "grant",
+            "revoke",
+            "migrate",
+            "upgrade",
+            "downgrade",
+            "backup",
+            "restore",
+            "run",
+            "execute",
+            "start",
+            "stop",
+            "allow",
+            "implement",
+            "temporarily",
         ],
     )
 }
@@ -434,10 +683,16 @@ mod tests {
 
     #[test]
     fn normalisation() {
-        assert_eq!(normalize("1. Provider Not Starting"), "provider not starting");
+        assert_eq!(
+            normalize("1. Provider Not Starting"),
+            "provider not starting"
+        );
         assert_eq!(normalize("Symptoms:"), "symptoms");
         assert_eq!(normalize("Step 2: Check logs"), "check logs");
-        assert_eq!(strip_number("3. Permission Denied Errors"), "Permission Denied Errors");
+        assert_eq!(
+            strip_number("3. Permission Denied Errors"),
+            "Permission Denied Errors"
+        );
         assert_eq!(strip_number("503 errors"), "503 errors");
     }
 
@@ -448,16 +703,28 @@ mod tests {
         assert_eq!(kind("Symptom"), Some(PartKind::Symptoms));
         assert_eq!(kind("Diagnostic Steps:"), Some(PartKind::Diagnosis));
         assert_eq!(kind("Diagnosis Steps"), Some(PartKind::Diagnosis));
-        assert_eq!(kind("Common Causes & Solutions"), Some(PartKind::CausesAndFixes));
-        assert_eq!(kind("Common Causes and Solutions"), Some(PartKind::CausesAndFixes));
+        assert_eq!(
+            kind("Common Causes & Solutions"),
+            Some(PartKind::CausesAndFixes)
+        );
+        assert_eq!(
+            kind("Common Causes and Solutions"),
+            Some(PartKind::CausesAndFixes)
+        );
         assert_eq!(kind("Possible Causes"), Some(PartKind::Causes));
         assert_eq!(kind("Solutions:"), Some(PartKind::Fixes));
         assert_eq!(kind("Mitigation"), Some(PartKind::Fixes));
         assert_eq!(kind("Meaning"), Some(PartKind::Symptoms));
-        assert_eq!(kind("Common Health Check Issues"), Some(PartKind::CausesAndFixes));
+        assert_eq!(
+            kind("Common Health Check Issues"),
+            Some(PartKind::CausesAndFixes)
+        );
         assert_eq!(
             part_kind("Issue: No Kubernetes Events Detected"),
-            Some((PartKind::Error, Some("No Kubernetes Events Detected".to_owned())))
+            Some((
+                PartKind::Error,
+                Some("No Kubernetes Events Detected".to_owned())
+            ))
         );
         assert_eq!(kind("Cause 1: GKE Private Cluster"), Some(PartKind::Causes));
         assert_eq!(kind("Health Status Meanings"), None);
@@ -468,14 +735,20 @@ mod tests {
     fn titles() {
         assert!(problem_like(&normalize("Provider Not Starting")));
         assert!(problem_like(&normalize("Service Unavailable (503)")));
-        assert!(problem_like(&normalize("Why is my application stuck in `Progressing` state?")));
-        assert!(problem_like(&normalize("Error: `connect: connection refused`")));
+        assert!(problem_like(&normalize(
+            "Why is my application stuck in `Progressing` state?"
+        )));
+        assert!(problem_like(&normalize(
+            "Error: `connect: connection refused`"
+        )));
         assert!(problem_like(&normalize("Memory Leaks")));
         assert!(!problem_like(&normalize("Debug Mode")));
         assert!(!problem_like(&normalize("Diagnosing Issues")));
         assert!(reference_like(&normalize("Table of Contents")));
         assert!(reference_like(&normalize("Getting Help")));
         assert!(reference_like(&normalize("Monitoring and Debugging")));
-        assert!(!reference_like(&normalize("8. Monitoring and Observability Issues")));
+        assert!(!reference_like(&normalize(
+            "8. Monitoring and Observability Issues"
+        )));
     }
 }

@@ -279,11 +279,9 @@ impl Reader<'_, '_> {
                     row.clear();
                     row_start = range.start;
                 }
-                Event::End(TagEnd::TableRow) => {
-                    if !in_head {
-                        let row_span = self.lines.span(&(row_start..range.end));
-                        rows.push((std::mem::take(&mut row), row_span));
-                    }
+                Event::End(TagEnd::TableRow) if !in_head => {
+                    let row_span = self.lines.span(&(row_start..range.end));
+                    rows.push((std::mem::take(&mut row), row_span));
                 }
                 Event::Start(Tag::TableCell) => {
                     let inline = self.inline_until_end();
@@ -441,7 +439,10 @@ mod tests {
         };
         assert!(ordered);
         assert_eq!(items.len(), 2);
-        assert_eq!(items[0].lead().and_then(|i| i.label.as_deref()), Some("Check it"));
+        assert_eq!(
+            items[0].lead().and_then(|i| i.label.as_deref()),
+            Some("Check it")
+        );
         let Block::Code {
             lang,
             text,

@@ -124,11 +124,25 @@ mod find {
     pub(crate) fn metric_like(s: &str) -> bool {
         let name = s.split('{').next().unwrap_or(s);
         METRIC.is_match(s)
-            && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == ':')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == ':')
             && (name.matches('_').count() >= 2
                 && [
-                    "_total", "_seconds", "_bytes", "_count", "_sum", "_bucket", "_ratio", "_info",
-                    "_status", "_errors", "_workers", "_timestamp", "_expiry", "_up",
+                    "_total",
+                    "_seconds",
+                    "_bytes",
+                    "_count",
+                    "_sum",
+                    "_bucket",
+                    "_ratio",
+                    "_info",
+                    "_status",
+                    "_errors",
+                    "_workers",
+                    "_timestamp",
+                    "_expiry",
+                    "_up",
                 ]
                 .iter()
                 .any(|suffix| name.ends_with(suffix))
@@ -155,7 +169,12 @@ mod find {
     pub(crate) fn codes(text: &str, span: Span, out: &mut Vec<Signal>) {
         for c in HTTP.captures_iter(text) {
             if let Some(m) = (1..=5).find_map(|i| c.get(i)) {
-                push(out, SignalKind::HttpStatus, &m.as_str().to_lowercase(), span);
+                push(
+                    out,
+                    SignalKind::HttpStatus,
+                    &m.as_str().to_lowercase(),
+                    span,
+                );
             }
         }
         for c in EXIT.captures_iter(text) {

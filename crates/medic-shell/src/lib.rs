@@ -1,144 +1,48 @@
 //! Command analysis: what a command in a guide is, and whether medic may run it.
 //!
-//! This is a placeholder skeleton fixing the public API; the implementation
-//! lives in the modules that replace it.
+//! medic runs a guide's diagnostic commands unattended only when it can show
+//! they are read-only. This crate decides that:
+//! - [`classify`] gives a [`Verdict`] — [`Safety::Read`], [`Safety::Write`] or
+//!   [`Safety::Unknown`] (treated as a write), whether it runs forever, and
+//!   the reasons. Shell text is parsed with `brush-parser` and walked: every
+//!   simple command, pipeline stage, substitution and redirection counts; SQL
+//!   is parsed with `sqlparser` ([`classify_sql`]).
+//! - [`placeholders`] finds the values a reader must fill in (`<pod-id>`,
+//!   `YOUR_TOKEN_HERE`, `$NAMESPACE`, `{id}`, `my-guild`).
+//! - [`split_block`] turns a fenced code block into commands with their lines
+//!   and describing comments; [`looks_like_command`] recognises commands in
+//!   inline code.
+//!
+//! ```
+//! use medic_shell::{Lang, Safety, classify};
+//!
+//! assert_eq!(classify("kubectl get pods -n prod | grep Crash", Lang::Bash).safety, Safety::Read);
+//! assert_eq!(classify("kubectl rollout restart deployment/api", Lang::Bash).safety, Safety::Write);
+//! assert_eq!(classify("EXPLAIN ANALYZE DELETE FROM jobs", Lang::Sql).safety, Safety::Write);
+//! ```
 
-use serde::Serialize;
+mod classify;
+mod inline;
+mod lang;
+mod placeholder;
+mod shell;
+mod split;
+mod sql;
+mod sql_split;
+mod tools;
+mod verdict;
 
-/// The language a command is written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    /// A POSIX/bash shell command line.
-    Bash,
-    /// A SQL statement (PostgreSQL dialect).
-    Sql,
-}
+pub use classify::classify;
+pub use inline::looks_like_command;
+pub use lang::Lang;
+pub use placeholder::{Confidence, Placeholder, PlaceholderKind, placeholders};
+pub use split::{BlockCommand, BlockHint, split_block};
+pub use sql::classify_sql;
+pub use verdict::{Safety, Verdict};
 
-/// Whether a command changes state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Safety {
-    /// Proven read-only.
-    Read,
-    /// Known to change state.
-    Write,
-    /// Not proven either way; treated as a write everywhere.
-    Unknown,
-}
-
-/// The result of classifying one command.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Verdict {
-    /// read, write or unknown.
-    pub safety: Safety,
-    /// The command does not end by itself (`-f`, `--watch`, `watch`, `port-forward`).
-    pub long_running: bool,
-    /// Why, in words a person checks at a glance.
-    pub reasons: Vec<String>,
-}
-
-/// Classifies one command.
-pub fn classify(_command: &str, _lang: Lang) -> Verdict {
-    Verdict {
-        safety: Safety::Unknown,
-        long_running: false,
-        reasons: vec!["not analysed".to_owned()],
-    }
-}
-
-/// How a placeholder is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PlaceholderKind {
-    /// `<pod-id>`
-    Angle,
-    /// `YOUR_TOKEN_HERE`, `your_key`
-    Your,
-    /// `{id}`
-    Brace,
-    /// `$NAMESPACE`, `${POD}`
-    EnvVar,
-    /// `my-guild`
-    Example,
-}
-
-/// How sure the detector is that a placeholder is one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Confidence {
-    /// Certainly a placeholder.
-    High,
-    /// Probably an example value.
-    Low,
-}
-
-/// A value the reader is expected to fill in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Placeholder {
-    /// Normalised name (`pod-id`, `token`, `namespace`).
-    pub name: String,
-    /// The text as written (`<pod-id>`).
-    pub raw: String,
-    /// How it is written.
-    pub kind: PlaceholderKind,
-    /// Byte offset of `raw` in the command.
-    pub start: usize,
-    /// Byte offset one past the end of `raw`.
-    pub end: usize,
-    /// How sure the detector is.
-    pub confidence: Confidence,
-}
-
-/// Finds the placeholders in a command.
-pub fn placeholders(_command: &str) -> Vec<Placeholder> {
-    Vec::new()
-}
-
-/// What the fence of a code block says about its content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum BlockHint {
-    /// `bash`, `sh`, `shell`, `zsh`.
-    Shell,
-    /// `console`, `shell-session`: `$ ` prompts with output between.
-    Console,
-    /// `sql`, `postgresql`, `psql`.
-    Sql,
-    /// No tag, or `text`: may hold commands, output or anything else.
-    Unknown,
-}
-
-/// One command found in a code block.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct BlockCommand {
-    /// The command as it would run (continuations kept, prompt removed).
-    pub text: String,
-    /// Its language.
-    pub lang: Lang,
-    /// First line of the command, 0-based within the block.
-    pub first_line: usize,
-    /// Last line of the command, 0-based within the block.
-    pub last_line: usize,
-    /// The comment lines right above it that describe it.
-    pub comment: Option<String>,
-}
-
-/// Splits a code block into commands.
-pub fn split_block(text: &str, _hint: BlockHint) -> Vec<BlockCommand> {
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-        .map(|(i, l)| BlockCommand {
-            text: l.trim().to_owned(),
-            lang: Lang::Bash,
-            first_line: i,
-            last_line: i,
-            comment: None,
-        })
-        .collect()
-}
-
-/// Whether a short text (inline code in prose) is a command line.
-pub fn looks_like_command(_text: &str) -> bool {
-    false
+/// Whether medic knows a program (`kubectl`, `grep`, `rm`, …), whatever the
+/// verdict of its invocations. Useful to tell commands from prose.
+#[must_use]
+pub fn is_known_program(name: &str) -> bool {
+    tools::is_known(tools::program_name(name))
 }

@@ -23,9 +23,7 @@
 
 use std::ops::ControlFlow;
 
-use sqlparser::ast::{
-    Expr, ObjectName, Query, Select, Statement, TableFactor, Visit, Visitor,
-};
+use sqlparser::ast::{Expr, ObjectName, Query, Select, Statement, TableFactor, Visit, Visitor};
 use sqlparser::dialect::{Dialect, MySqlDialect, PostgreSqlDialect};
 use sqlparser::parser::Parser;
 
@@ -71,6 +69,9 @@ fn statement_text(text: &str, dialect: SqlDialect) -> Verdict {
     if let Some(meta) = text.strip_prefix('\\') {
         return meta_command(meta);
     }
+    // `TABLE name` is PostgreSQL's `SELECT * FROM name`; sqlparser lacks it.
+    let rewritten = table_statement(text).map(|name| format!("SELECT * FROM {name}"));
+    let text = rewritten.as_deref().unwrap_or(text);
     let parsed = match dialect {
         SqlDialect::Postgres => parse(&PostgreSqlDialect {}, text),
         SqlDialect::MySql => parse(&MySqlDialect {}, text),
@@ -87,13 +88,28 @@ fn statement_text(text: &str, dialect: SqlDialect) -> Verdict {
         Err(error) => {
             let keyword = leading_keywords(text);
             let first = keyword.split(' ').next().unwrap_or_default();
-            if WRITE_KEYWORDS.contains(&first) {
+            if keyword == "ALTER SYSTEM" {
+                Verdict::write("`ALTER SYSTEM` changes the server configuration")
+            } else if WRITE_KEYWORDS.contains(&first) {
                 Verdict::write(format!("`{keyword}` changes the database"))
             } else {
                 Verdict::unknown(format!("SQL does not parse: {error}"))
             }
         }
     }
+}
+
+/// The table name of a `TABLE name` statement.
+fn table_statement(text: &str) -> Option<&str> {
+    let rest = text.trim().trim_end_matches(';').trim_end();
+    let (keyword, name) = rest.split_once(char::is_whitespace)?;
+    let name = name.trim();
+    (keyword.eq_ignore_ascii_case("TABLE")
+        && !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '"')))
+    .then_some(name)
 }
 
 /// Parses SQL with a dialect.
@@ -103,10 +119,41 @@ fn parse(dialect: &dyn Dialect, text: &str) -> Result<Vec<Statement>, String> {
 
 /// Statement keywords that always write, used when a statement does not parse.
 const WRITE_KEYWORDS: &[&str] = &[
-    "ALTER", "CREATE", "DROP", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "GRANT", "REVOKE",
-    "VACUUM", "ANALYZE", "COPY", "CALL", "DO", "REINDEX", "CLUSTER", "REFRESH", "COMMENT",
-    "LOCK", "MERGE", "KILL", "SECURITY", "IMPORT", "LOAD", "DISCARD", "NOTIFY", "CHECKPOINT",
-    "REASSIGN", "PREPARE", "EXECUTE", "FLUSH", "OPTIMIZE", "REPAIR", "RENAME", "REPLACE",
+    "ALTER",
+    "CREATE",
+    "DROP",
+    "INSERT",
+    "UPDATE",
+    "DELETE",
+    "TRUNCATE",
+    "GRANT",
+    "REVOKE",
+    "VACUUM",
+    "ANALYZE",
+    "COPY",
+    "CALL",
+    "DO",
+    "REINDEX",
+    "CLUSTER",
+    "REFRESH",
+    "COMMENT",
+    "LOCK",
+    "MERGE",
+    "KILL",
+    "SECURITY",
+    "IMPORT",
+    "LOAD",
+    "DISCARD",
+    "NOTIFY",
+    "CHECKPOINT",
+    "REASSIGN",
+    "PREPARE",
+    "EXECUTE",
+    "FLUSH",
+    "OPTIMIZE",
+    "REPAIR",
+    "RENAME",
+    "REPLACE",
 ];
 
 /// The first one or two keywords of a statement, upper-cased (`ALTER SYSTEM`).
@@ -165,16 +212,14 @@ fn statement(stmt: &Statement) -> Verdict {
             let keyword = leading_keywords(&text);
             match keyword.as_str() {
                 "SHOW" => Verdict::read("`SHOW` reads settings"),
-                "SET" | "RESET" => Verdict::read(format!(
-                    "`{keyword}` changes only this session's settings"
-                )),
+                "SET" | "RESET" => {
+                    Verdict::read(format!("`{keyword}` changes only this session's settings"))
+                }
                 "START" | "BEGIN" | "COMMIT" | "ROLLBACK" | "END" => {
                     Verdict::read(format!("`{keyword}` controls the transaction"))
                 }
                 "DESCRIBE" | "DESC" => Verdict::read("`DESCRIBE` reads a table's definition"),
-                "ALTER SYSTEM" => {
-                    Verdict::write("`ALTER SYSTEM` changes the server configuration")
-                }
+                "ALTER SYSTEM" => Verdict::write("`ALTER SYSTEM` changes the server configuration"),
                 _ => Verdict::write(format!("`{keyword}` changes the database")),
             }
         }
@@ -245,15 +290,17 @@ impl Visitor for Scan {
 
     fn pre_visit_select(&mut self, select: &Select) -> ControlFlow<()> {
         if select.into.is_some() {
-            self.writes.push("`SELECT … INTO` creates a table".to_owned());
+            self.writes
+                .push("`SELECT … INTO` creates a table".to_owned());
         }
         ControlFlow::Continue(())
     }
 
     fn pre_visit_statement(&mut self, statement: &Statement) -> ControlFlow<()> {
         let keyword = leading_keywords(&statement.to_string());
-        self.writes
-            .push(format!("the query contains a `{keyword}`, which writes data"));
+        self.writes.push(format!(
+            "the query contains a `{keyword}`, which writes data"
+        ));
         ControlFlow::Continue(())
     }
 
@@ -293,13 +340,25 @@ enum FunctionSafety {
 
 /// Functions that change state: (name or prefix ending in `*`, what it does).
 const WRITE_FUNCTIONS: &[(&str, &str)] = &[
-    ("pg_terminate_backend", "changes server state (ends a session)"),
-    ("pg_cancel_backend", "changes server state (cancels a query)"),
-    ("pg_reload_conf", "changes server state (reloads the configuration)"),
+    (
+        "pg_terminate_backend",
+        "changes server state (ends a session)",
+    ),
+    (
+        "pg_cancel_backend",
+        "changes server state (cancels a query)",
+    ),
+    (
+        "pg_reload_conf",
+        "changes server state (reloads the configuration)",
+    ),
     ("set_config", "changes a setting"),
     ("nextval", "advances a sequence"),
     ("setval", "changes a sequence"),
-    ("pg_rotate_logfile", "changes server state (rotates the log)"),
+    (
+        "pg_rotate_logfile",
+        "changes server state (rotates the log)",
+    ),
     ("pg_switch_wal", "changes server state (switches WAL file)"),
     ("pg_switch_xlog", "changes server state (switches WAL file)"),
     ("pg_create_restore_point", "changes server state"),
@@ -345,51 +404,259 @@ const SENSITIVE_FUNCTIONS: &[(&str, &str)] = &[
 
 /// Functions known to be read-only (exact names).
 const READ_FUNCTIONS: &[&str] = &[
-    "count", "sum", "avg", "min", "max", "every", "bool_and", "bool_or", "bit_and", "bit_or",
-    "stddev", "stddev_pop", "stddev_samp", "variance", "var_pop", "var_samp", "percentile_cont",
-    "percentile_disc", "mode", "corr", "covar_pop", "covar_samp", "row_number", "rank",
-    "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead", "first_value",
-    "last_value", "nth_value", "coalesce", "nullif", "greatest", "least", "now",
-    "current_timestamp", "current_date", "current_time", "localtime", "localtimestamp",
-    "clock_timestamp", "statement_timestamp", "transaction_timestamp", "timeofday", "age",
-    "mxid_age", "extract", "isfinite", "lower", "upper", "initcap", "length", "char_length",
-    "character_length", "octet_length", "bit_length", "substring", "substr", "left", "right",
-    "trim", "btrim", "ltrim", "rtrim", "lpad", "rpad", "replace", "reverse", "repeat",
-    "split_part", "strpos", "position", "concat", "concat_ws", "format", "md5", "sha256",
-    "sha512", "encode", "decode", "quote_ident", "quote_literal", "quote_nullable",
-    "starts_with", "translate", "ascii", "chr", "abs", "ceil", "ceiling", "floor", "round",
-    "trunc", "mod", "power", "sqrt", "exp", "ln", "log", "log10", "sign", "random", "pi", "div",
-    "width_bucket", "cardinality", "unnest", "generate_series", "row_to_json", "pg_typeof",
-    "format_type", "obj_description", "col_description", "shobj_description", "pg_has_role",
-    "pg_table_is_visible", "pg_function_is_visible", "pg_backend_pid", "pg_blocking_pids",
-    "pg_safe_snapshot_blocking_pids", "pg_postmaster_start_time", "pg_conf_load_time",
-    "current_setting", "current_database", "current_catalog", "current_schema",
-    "current_schemas", "current_user", "current_role", "session_user", "user", "version",
-    "pg_wal_lsn_diff", "pg_xlog_location_diff", "pg_current_wal_lsn", "pg_current_wal_insert_lsn",
-    "pg_current_wal_flush_lsn", "pg_current_xlog_location", "pg_walfile_name",
-    "pg_walfile_name_offset", "pg_relation_filenode", "pg_relation_filepath",
-    "pg_tablespace_location", "pg_partition_tree", "pg_partition_root", "pg_partition_ancestors",
-    "pg_options_to_table", "txid_current_if_assigned", "txid_current_snapshot", "txid_snapshot_xmin",
-    "txid_snapshot_xmax", "txid_status", "pg_current_xact_id_if_assigned", "pg_current_snapshot",
-    "pg_snapshot_xmin", "pg_snapshot_xmax", "pg_xact_status", "pg_xact_commit_timestamp",
-    "pg_sleep", "inet_server_addr", "inet_server_port", "inet_client_addr", "inet_client_port",
-    "gen_random_uuid", "uuid_generate_v4", "pg_column_size", "pg_sequence_last_value",
-    "pg_stat_statements", "pg_relation_size", "pg_total_relation_size", "pg_table_size",
-    "pg_indexes_size", "pg_database_size", "pg_tablespace_size", "pg_wal_replay_pause_state",
-    "pg_get_wal_replay_pause_state", "pg_lsn", "to_regclass", "to_regtype", "to_regproc",
-    "bool", "int", "int2", "int4", "int8", "text", "numeric", "float4", "float8", "varchar",
-    "interval", "timestamp", "timestamptz", "date", "time", "regclass", "ifnull", "if", "isnull",
-    "date_format", "unix_timestamp", "from_unixtime", "database", "schema", "connection_id",
-    "found_rows", "row_count", "last_insert_id", "group_concat", "sleep", "datediff",
-    "timestampdiff", "date_sub", "date_add", "curdate", "curtime", "sysdate", "uuid",
-    "lastval", "currval", "exists", "any", "all", "array", "cast", "num_nonnulls", "num_nulls",
+    "count",
+    "sum",
+    "avg",
+    "min",
+    "max",
+    "every",
+    "bool_and",
+    "bool_or",
+    "bit_and",
+    "bit_or",
+    "stddev",
+    "stddev_pop",
+    "stddev_samp",
+    "variance",
+    "var_pop",
+    "var_samp",
+    "percentile_cont",
+    "percentile_disc",
+    "mode",
+    "corr",
+    "covar_pop",
+    "covar_samp",
+    "row_number",
+    "rank",
+    "dense_rank",
+    "percent_rank",
+    "cume_dist",
+    "ntile",
+    "lag",
+    "lead",
+    "first_value",
+    "last_value",
+    "nth_value",
+    "coalesce",
+    "nullif",
+    "greatest",
+    "least",
+    "now",
+    "current_timestamp",
+    "current_date",
+    "current_time",
+    "localtime",
+    "localtimestamp",
+    "clock_timestamp",
+    "statement_timestamp",
+    "transaction_timestamp",
+    "timeofday",
+    "age",
+    "mxid_age",
+    "extract",
+    "isfinite",
+    "lower",
+    "upper",
+    "initcap",
+    "length",
+    "char_length",
+    "character_length",
+    "octet_length",
+    "bit_length",
+    "substring",
+    "substr",
+    "left",
+    "right",
+    "trim",
+    "btrim",
+    "ltrim",
+    "rtrim",
+    "lpad",
+    "rpad",
+    "replace",
+    "reverse",
+    "repeat",
+    "split_part",
+    "strpos",
+    "position",
+    "concat",
+    "concat_ws",
+    "format",
+    "md5",
+    "sha256",
+    "sha512",
+    "encode",
+    "decode",
+    "quote_ident",
+    "quote_literal",
+    "quote_nullable",
+    "starts_with",
+    "translate",
+    "ascii",
+    "chr",
+    "abs",
+    "ceil",
+    "ceiling",
+    "floor",
+    "round",
+    "trunc",
+    "mod",
+    "power",
+    "sqrt",
+    "exp",
+    "ln",
+    "log",
+    "log10",
+    "sign",
+    "random",
+    "pi",
+    "div",
+    "width_bucket",
+    "cardinality",
+    "unnest",
+    "generate_series",
+    "row_to_json",
+    "pg_typeof",
+    "format_type",
+    "obj_description",
+    "col_description",
+    "shobj_description",
+    "pg_has_role",
+    "pg_table_is_visible",
+    "pg_function_is_visible",
+    "pg_backend_pid",
+    "pg_blocking_pids",
+    "pg_safe_snapshot_blocking_pids",
+    "pg_postmaster_start_time",
+    "pg_conf_load_time",
+    "current_setting",
+    "current_database",
+    "current_catalog",
+    "current_schema",
+    "current_schemas",
+    "current_user",
+    "current_role",
+    "session_user",
+    "user",
+    "version",
+    "pg_wal_lsn_diff",
+    "pg_xlog_location_diff",
+    "pg_current_wal_lsn",
+    "pg_current_wal_insert_lsn",
+    "pg_current_wal_flush_lsn",
+    "pg_current_xlog_location",
+    "pg_walfile_name",
+    "pg_walfile_name_offset",
+    "pg_relation_filenode",
+    "pg_relation_filepath",
+    "pg_tablespace_location",
+    "pg_partition_tree",
+    "pg_partition_root",
+    "pg_partition_ancestors",
+    "pg_options_to_table",
+    "txid_current_if_assigned",
+    "txid_current_snapshot",
+    "txid_snapshot_xmin",
+    "txid_snapshot_xmax",
+    "txid_status",
+    "pg_current_xact_id_if_assigned",
+    "pg_current_snapshot",
+    "pg_snapshot_xmin",
+    "pg_snapshot_xmax",
+    "pg_xact_status",
+    "pg_xact_commit_timestamp",
+    "pg_sleep",
+    "inet_server_addr",
+    "inet_server_port",
+    "inet_client_addr",
+    "inet_client_port",
+    "gen_random_uuid",
+    "uuid_generate_v4",
+    "pg_column_size",
+    "pg_sequence_last_value",
+    "pg_stat_statements",
+    "pg_relation_size",
+    "pg_total_relation_size",
+    "pg_table_size",
+    "pg_indexes_size",
+    "pg_database_size",
+    "pg_tablespace_size",
+    "pg_wal_replay_pause_state",
+    "pg_get_wal_replay_pause_state",
+    "pg_lsn",
+    "to_regclass",
+    "to_regtype",
+    "to_regproc",
+    "bool",
+    "int",
+    "int2",
+    "int4",
+    "int8",
+    "text",
+    "numeric",
+    "float4",
+    "float8",
+    "varchar",
+    "interval",
+    "timestamp",
+    "timestamptz",
+    "date",
+    "time",
+    "regclass",
+    "ifnull",
+    "if",
+    "isnull",
+    "date_format",
+    "unix_timestamp",
+    "from_unixtime",
+    "database",
+    "schema",
+    "connection_id",
+    "found_rows",
+    "row_count",
+    "last_insert_id",
+    "group_concat",
+    "sleep",
+    "datediff",
+    "timestampdiff",
+    "date_sub",
+    "date_add",
+    "curdate",
+    "curtime",
+    "sysdate",
+    "uuid",
+    "lastval",
+    "currval",
+    "exists",
+    "any",
+    "all",
+    "array",
+    "cast",
+    "num_nonnulls",
+    "num_nulls",
 ];
 
 /// Prefixes of function families known to be read-only.
 const READ_PREFIXES: &[&str] = &[
-    "pg_stat_get_", "pg_get_", "pg_is_", "pg_size_", "pg_last_", "pg_control_", "has_",
-    "json_", "jsonb_", "array_", "string_", "regexp_", "to_", "date_", "justify_", "make_",
-    "ts_", "regr_", "st_",
+    "pg_stat_get_",
+    "pg_get_",
+    "pg_is_",
+    "pg_size_",
+    "pg_last_",
+    "pg_control_",
+    "has_",
+    "json_",
+    "jsonb_",
+    "array_",
+    "string_",
+    "regexp_",
+    "to_",
+    "date_",
+    "justify_",
+    "make_",
+    "ts_",
+    "regr_",
+    "st_",
 ];
 
 /// What `name` (lower-case, no schema) does.
@@ -460,7 +727,10 @@ mod tests {
 
     #[test]
     fn reads() {
-        assert_eq!(safety("SELECT count(*) FROM pg_stat_activity;"), Safety::Read);
+        assert_eq!(
+            safety("SELECT count(*) FROM pg_stat_activity;"),
+            Safety::Read
+        );
         assert_eq!(safety("TABLE t"), Safety::Read);
         assert_eq!(safety("VALUES (1), (2)"), Safety::Read);
         assert_eq!(safety("SHOW max_connections"), Safety::Read);
@@ -471,22 +741,40 @@ mod tests {
 
     #[test]
     fn writes() {
-        assert_eq!(safety("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"), Safety::Write);
-        assert_eq!(safety("WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d"), Safety::Write);
+        assert_eq!(
+            safety("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"),
+            Safety::Write
+        );
+        assert_eq!(
+            safety("WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d"),
+            Safety::Write
+        );
         assert_eq!(safety("SELECT * FROM t FOR UPDATE"), Safety::Write);
         assert_eq!(safety("SELECT * INTO t2 FROM t"), Safety::Write);
         assert_eq!(safety("EXPLAIN ANALYZE DELETE FROM t"), Safety::Write);
-        assert_eq!(safety("EXPLAIN (ANALYZE, BUFFERS) UPDATE t SET a = 1"), Safety::Write);
+        assert_eq!(
+            safety("EXPLAIN (ANALYZE, BUFFERS) UPDATE t SET a = 1"),
+            Safety::Write
+        );
         assert_eq!(safety("SELECT 1; DROP TABLE t"), Safety::Write);
-        assert_eq!(safety("ALTER SYSTEM SET max_connections = 300"), Safety::Write);
-        assert_eq!(safety("SELECT * FROM dblink('x', 'DELETE FROM t') AS t(a int)"), Safety::Write);
+        assert_eq!(
+            safety("ALTER SYSTEM SET max_connections = 300"),
+            Safety::Write
+        );
+        assert_eq!(
+            safety("SELECT * FROM dblink('x', 'DELETE FROM t') AS t(a int)"),
+            Safety::Write
+        );
     }
 
     #[test]
     fn unknowns() {
         assert_eq!(safety("SELEC * FROM"), Safety::Unknown);
         assert_eq!(safety("SELECT my_cleanup()"), Safety::Unknown);
-        assert_eq!(safety("SELECT pg_read_file('/etc/passwd')"), Safety::Unknown);
+        assert_eq!(
+            safety("SELECT pg_read_file('/etc/passwd')"),
+            Safety::Unknown
+        );
         assert_eq!(safety("\\copy t to 'x'"), Safety::Unknown);
         assert_eq!(safety(""), Safety::Unknown);
     }
@@ -500,8 +788,17 @@ mod tests {
 
     #[test]
     fn function_table() {
-        assert_eq!(function_safety("pg_advisory_lock"), FunctionSafety::Write("takes or releases an advisory lock"));
-        assert_eq!(function_safety("pg_stat_get_activity"), FunctionSafety::Read);
-        assert_eq!(function_safety("txid_current_if_assigned"), FunctionSafety::Read);
+        assert_eq!(
+            function_safety("pg_advisory_lock"),
+            FunctionSafety::Write("takes or releases an advisory lock")
+        );
+        assert_eq!(
+            function_safety("pg_stat_get_activity"),
+            FunctionSafety::Read
+        );
+        assert_eq!(
+            function_safety("txid_current_if_assigned"),
+            FunctionSafety::Read
+        );
     }
 }

@@ -114,7 +114,10 @@ pub(crate) fn split_sql(text: &str) -> Vec<SqlStatement> {
         }
         if c == '-' && next == Some(b'-') {
             if start.is_none() && !after_end_same_line {
-                let end = text.get(i..).and_then(|r| r.find('\n')).map_or(text.len(), |n| i + n);
+                let end = text
+                    .get(i..)
+                    .and_then(|r| r.find('\n'))
+                    .map_or(text.len(), |n| i + n);
                 let line = text.get(i + 2..end).unwrap_or_default().trim();
                 comment.push(line.to_owned());
             }
@@ -132,7 +135,10 @@ pub(crate) fn split_sql(text: &str) -> Vec<SqlStatement> {
         blank_line = false;
         if start.is_none() {
             if c == '\\' && line_start {
-                let end = text.get(i..).and_then(|r| r.find('\n')).map_or(text.len(), |n| i + n);
+                let end = text
+                    .get(i..)
+                    .and_then(|r| r.find('\n'))
+                    .map_or(text.len(), |n| i + n);
                 let end = i + text.get(i..end).unwrap_or_default().trim_end().len();
                 out.push(SqlStatement {
                     start: i,
@@ -169,9 +175,10 @@ pub(crate) fn split_sql(text: &str) -> Vec<SqlStatement> {
                 let tag_len = rest
                     .find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
                     .unwrap_or(rest.len());
-                let tag_ok = rest.get(..tag_len).is_some_and(|t| {
-                    !t.starts_with(|ch: char| ch.is_ascii_digit())
-                }) && rest.get(tag_len..).is_some_and(|r| r.starts_with('$'));
+                let tag_ok = rest
+                    .get(..tag_len)
+                    .is_some_and(|t| !t.starts_with(|ch: char| ch.is_ascii_digit()))
+                    && rest.get(tag_len..).is_some_and(|r| r.starts_with('$'));
                 if !prev_is_word && tag_ok {
                     let tag = format!("${}$", rest.get(..tag_len).unwrap_or_default());
                     i += tag.len();
@@ -237,7 +244,16 @@ mod tests {
 
     #[test]
     fn unterminated_things_do_not_panic() {
-        for sql in ["SELECT 'abc", "SELECT $$ x", "/* open", "-- only", "é'$", "$", "$a", "SELECT $1"] {
+        for sql in [
+            "SELECT 'abc",
+            "SELECT $$ x",
+            "/* open",
+            "-- only",
+            "é'$",
+            "$",
+            "$a",
+            "SELECT $1",
+        ] {
             let _ = split_sql(sql);
         }
         assert!(split_sql("-- only a comment\n").is_empty());

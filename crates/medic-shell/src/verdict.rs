@@ -121,18 +121,37 @@ impl Verdict {
     }
 
     /// Lowers the verdict to at least `safety`, adding a reason.
+    ///
+    /// A reason that makes the verdict worse goes first: the decisive reasons
+    /// lead.
     pub fn downgrade(&mut self, safety: Safety, reason: impl Into<String>) {
+        let reason = reason.into();
+        if safety.rank() > self.safety.rank() {
+            self.reasons.retain(|r| *r != reason);
+            self.reasons.insert(0, reason);
+        } else {
+            self.push_reason(reason);
+        }
         self.safety = self.safety.worst(safety);
-        self.push_reason(reason);
     }
 
     /// Combines the verdict of another part of the same command into this one.
+    ///
+    /// When the other part is worse, its reasons go first.
     pub fn merge(&mut self, other: Self) {
-        self.safety = self.safety.worst(other.safety);
         self.long_running |= other.long_running;
-        for reason in other.reasons {
-            self.push_reason(reason);
+        if other.safety.rank() > self.safety.rank() {
+            let mine = std::mem::replace(&mut self.reasons, other.reasons);
+            self.reasons.dedup();
+            for reason in mine {
+                self.push_reason(reason);
+            }
+        } else {
+            for reason in other.reasons {
+                self.push_reason(reason);
+            }
         }
+        self.safety = self.safety.worst(other.safety);
     }
 
     /// Combines two verdicts, see [`Verdict::merge`].
@@ -164,6 +183,9 @@ mod tests {
         assert_eq!(v.safety, Safety::Read);
         v.merge(Verdict::unknown("c"));
         assert_eq!(v.safety, Safety::Unknown);
+        assert_eq!(v.reasons, ["c", "a", "b"], "decisive reasons lead");
+        v.downgrade(Safety::Write, "d");
+        assert_eq!(v.reasons[0], "d");
     }
 
     #[test]

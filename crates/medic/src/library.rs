@@ -24,9 +24,8 @@ impl Library {
         let include = globs(&settings.include)?;
         let mut files: Vec<(String, PathBuf, bool)> = Vec::new();
         for path in &settings.paths {
-            let meta = std::fs::metadata(path).with_context(|| {
-                format!("cannot read guides at `{}`", path.display())
-            })?;
+            let meta = std::fs::metadata(path)
+                .with_context(|| format!("cannot read guides at `{}`", path.display()))?;
             if meta.is_dir() {
                 let before = files.len();
                 walk(path, &include, &mut files)?;
@@ -78,9 +77,14 @@ impl Library {
 
 fn globs(patterns: &[String]) -> Result<GlobSet> {
     let mut builder = GlobSetBuilder::new();
-    for p in ["*.md", "*.markdown"].iter().map(|s| (*s).to_owned()).chain(patterns.iter().cloned()) {
-        let glob = Glob::new(&p)
-            .with_context(|| format!("invalid --include glob `{p}`: use shell-style patterns like '*.txt'"))?;
+    for p in ["*.md", "*.markdown"]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .chain(patterns.iter().cloned())
+    {
+        let glob = Glob::new(&p).with_context(|| {
+            format!("invalid --include glob `{p}`: use shell-style patterns like '*.txt'")
+        })?;
         builder.add(glob);
     }
     builder.build().context("invalid --include globs")
@@ -101,7 +105,10 @@ fn walk(root: &Path, include: &GlobSet, out: &mut Vec<(String, PathBuf, bool)>) 
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let place = e.path().map(|p| p.display().to_string()).unwrap_or_default();
+                let place = e
+                    .path()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
                 eprintln!("warning: skipped `{place}`: {e}");
                 continue;
             }

@@ -87,10 +87,12 @@ pub(crate) fn guide_settings(
         .chain(source.guides.iter())
         .cloned()
         .collect();
-    if paths.is_empty() {
-        if let Some(env) = std::env::var_os("MEDIC_GUIDES") {
-            paths = std::env::split_paths(&env).filter(|p| !p.as_os_str().is_empty()).collect();
-        }
+    if paths.is_empty()
+        && let Some(env) = std::env::var_os("MEDIC_GUIDES")
+    {
+        paths = std::env::split_paths(&env)
+            .filter(|p| !p.as_os_str().is_empty())
+            .collect();
     }
     let base = config_path
         .and_then(Path::parent)

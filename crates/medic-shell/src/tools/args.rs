@@ -42,9 +42,9 @@ pub(crate) struct Parsed<'a> {
 impl<'a> Parsed<'a> {
     /// Whether any of `names` was given (a `--x=false` value counts as not given).
     pub(crate) fn has(&self, names: &[&str]) -> bool {
-        self.flags.iter().any(|f| {
-            names.contains(&f.name.as_str()) && !matches!(f.value, Some("false" | "0"))
-        })
+        self.flags
+            .iter()
+            .any(|f| names.contains(&f.name.as_str()) && !matches!(f.value, Some("false" | "0")))
     }
 
     /// The last value of any of `names`.
@@ -155,7 +155,17 @@ mod tests {
 
     #[test]
     fn separates_flags_values_and_positionals() {
-        let args = strings(&["-n", "ns", "get", "--namespace", "x", "-itoyaml", "pods", "--", "ls"]);
+        let args = strings(&[
+            "-n",
+            "ns",
+            "get",
+            "--namespace",
+            "x",
+            "-itoyaml",
+            "pods",
+            "--",
+            "ls",
+        ]);
         let p = parse(&args, &SPEC);
         assert_eq!(p.positionals, ["get", "pods"]);
         assert_eq!(p.value(&["-n", "--namespace"]), Some("x"));

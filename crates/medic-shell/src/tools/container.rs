@@ -36,14 +36,29 @@ const READ_VERBS: &[&str] = &[
 
 /// Management groups whose `ls`/`inspect`-like sub-commands read.
 const GROUPS: &[&str] = &[
-    "network", "volume", "image", "container", "context", "node", "service", "stack", "plugin",
-    "secret", "config", "manifest", "buildx", "system", "compose", "pod", "machine",
+    "network",
+    "volume",
+    "image",
+    "container",
+    "context",
+    "node",
+    "service",
+    "stack",
+    "plugin",
+    "secret",
+    "config",
+    "manifest",
+    "buildx",
+    "system",
+    "compose",
+    "pod",
+    "machine",
 ];
 
 /// Sub-commands of management groups that read.
 const GROUP_READS: &[&str] = &[
-    "ls", "list", "inspect", "df", "info", "show", "ps", "logs", "top", "port", "stats",
-    "history", "diff", "images", "version", "config", "events", "exists",
+    "ls", "list", "inspect", "df", "info", "show", "ps", "logs", "top", "port", "stats", "history",
+    "diff", "images", "version", "config", "events", "exists",
 ];
 
 /// Classifies a `docker`, `podman` or `nerdctl` invocation.
@@ -59,7 +74,9 @@ pub(crate) fn docker(call: &Call<'_>) -> Verdict {
     let (name, effective) = if GROUPS.contains(&verb) {
         let sub = p.pos(1).unwrap_or_default();
         if !GROUP_READS.contains(&sub) {
-            return Verdict::write(format!("`{tool} {verb} {sub}` changes containers or images"));
+            return Verdict::write(format!(
+                "`{tool} {verb} {sub}` changes containers or images"
+            ));
         }
         (format!("`{tool} {verb} {sub}`"), sub)
     } else if READ_VERBS.contains(&verb) {
@@ -72,9 +89,9 @@ pub(crate) fn docker(call: &Call<'_>) -> Verdict {
         "logs" if p.has(&["-f", "--follow"]) => {
             v.long_running(format!("{name} --follow does not end by itself"))
         }
-        "stats" if !p.has(&["--no-stream"]) => {
-            v.long_running(format!("{name} without `--no-stream` does not end by itself"))
-        }
+        "stats" if !p.has(&["--no-stream"]) => v.long_running(format!(
+            "{name} without `--no-stream` does not end by itself"
+        )),
         "events" if p.value(&["--until"]).is_none() => {
             v.long_running(format!("{name} without `--until` does not end by itself"))
         }

@@ -138,13 +138,13 @@ pub(crate) fn curl(call: &Call<'_>) -> Verdict {
         v.downgrade(Safety::Write, "`curl --quote` sends raw protocol commands");
     }
     for url in &urls {
-        if let Some((scheme, _)) = url.split_once("://") {
-            if !matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https") {
-                v.downgrade(
-                    Safety::Unknown,
-                    format!("`curl` with a `{scheme}://` URL is not plain HTTP"),
-                );
-            }
+        if let Some((scheme, _)) = url.split_once("://")
+            && !matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https")
+        {
+            v.downgrade(
+                Safety::Unknown,
+                format!("`curl` with a `{scheme}://` URL is not plain HTTP"),
+            );
         }
     }
     if urls.is_empty() {
@@ -210,7 +210,13 @@ pub(crate) fn wget(call: &Call<'_>) -> Verdict {
             format!("`wget --method={method}` is not a GET"),
         );
     }
-    for flag in ["-o", "--output-file", "-a", "--append-output", "--save-cookies"] {
+    for flag in [
+        "-o",
+        "--output-file",
+        "-a",
+        "--append-output",
+        "--save-cookies",
+    ] {
         if let Some(file) = p.value(&[flag])
             && !is_harmless_sink(file)
         {

@@ -183,9 +183,9 @@ pub(crate) fn classify(call: &Call<'_>) -> Verdict {
             "status" | "history" => {
                 Verdict::read(format!("`{tool} rollout {sub}` reads rollout state"))
             }
-            "restart" | "undo" | "pause" | "resume" => Verdict::write(format!(
-                "`{tool} rollout {sub}` changes a running workload"
-            )),
+            "restart" | "undo" | "pause" | "resume" => {
+                Verdict::write(format!("`{tool} rollout {sub}` changes a running workload"))
+            }
             _ => Verdict::unknown(format!("`{tool} rollout {sub}` is not known to medic")),
         },
         "auth" => match sub {
@@ -211,10 +211,10 @@ pub(crate) fn classify(call: &Call<'_>) -> Verdict {
             }
         }
         "plugin" if sub == "list" => Verdict::read(format!("`{tool} plugin list` lists plugins")),
-        "port-forward" => Verdict::unknown(format!(
-            "{name} opens a local listener into the cluster"
-        ))
-        .long_running(format!("{name} does not end by itself")),
+        "port-forward" => {
+            Verdict::unknown(format!("{name} opens a local listener into the cluster"))
+                .long_running(format!("{name} does not end by itself"))
+        }
         "proxy" => Verdict::unknown(format!("{name} opens a local proxy to the API server"))
             .long_running(format!("{name} does not end by itself")),
         _ if READ_VERBS.contains(&verb) => Verdict::read(format!("{name} reads cluster state")),
@@ -257,7 +257,9 @@ fn openshift(verb: &str, p: &Parsed<'_>) -> Option<Verdict> {
         "project" if p.pos(1).is_none() => {
             Some(Verdict::read("`oc project` shows the current project"))
         }
-        "project" => Some(Verdict::write("`oc project NAME` switches the current project")),
+        "project" => Some(Verdict::write(
+            "`oc project NAME` switches the current project",
+        )),
         "adm" if p.pos(1) == Some("top") => Some(Verdict::read("`oc adm top` reads usage")),
         "adm" => Some(Verdict::new(
             Safety::Unknown,

@@ -156,7 +156,12 @@ pub(crate) fn promtool(call: &Call<'_>) -> Verdict {
 /// amtool flags that take a value.
 const AMTOOL: FlagSpec = FlagSpec {
     short_values: "o",
-    long_values: &["--alertmanager.url", "--output", "--config.file", "--timeout"],
+    long_values: &[
+        "--alertmanager.url",
+        "--output",
+        "--config.file",
+        "--timeout",
+    ],
 };
 
 /// Classifies an `amtool` invocation.
@@ -262,8 +267,24 @@ pub(crate) fn journalctl(call: &Call<'_>) -> Verdict {
 
 /// openssl sub-commands that only read or print.
 const OPENSSL_READS: &[&str] = &[
-    "s_client", "x509", "verify", "version", "crl", "dgst", "asn1parse", "ciphers", "pkcs7",
-    "rsa", "pkey", "req", "sess_id", "ec", "list", "help", "errstr", "storeutl",
+    "s_client",
+    "x509",
+    "verify",
+    "version",
+    "crl",
+    "dgst",
+    "asn1parse",
+    "ciphers",
+    "pkcs7",
+    "rsa",
+    "pkey",
+    "req",
+    "sess_id",
+    "ec",
+    "list",
+    "help",
+    "errstr",
+    "storeutl",
 ];
 
 /// Classifies an `openssl` invocation: reading sub-commands are reads unless
@@ -285,7 +306,10 @@ pub(crate) fn openssl(call: &Call<'_>) -> Verdict {
                 }
             }
             "-new" | "-newkey" | "-genkey" | "-signkey" => {
-                v.downgrade(Safety::Write, format!("{name} {arg} creates a key or certificate"));
+                v.downgrade(
+                    Safety::Write,
+                    format!("{name} {arg} creates a key or certificate"),
+                );
             }
             _ => {}
         }

@@ -38,34 +38,136 @@ const SPEC: FlagSpec = FlagSpec {
 
 /// Commands that read, with no sub-command needed.
 const READ_COMMANDS: &[&str] = &[
-    "INFO", "GET", "MGET", "EXISTS", "TTL", "PTTL", "EXPIRETIME", "PEXPIRETIME", "TYPE",
-    "STRLEN", "GETRANGE", "HGET", "HGETALL", "HMGET", "HKEYS", "HVALS", "HLEN", "HEXISTS",
-    "HSTRLEN", "HSCAN", "HRANDFIELD", "LRANGE", "LLEN", "LINDEX", "LPOS", "SCARD", "SMEMBERS",
-    "SISMEMBER", "SMISMEMBER", "SRANDMEMBER", "SSCAN", "SINTER", "SUNION", "SDIFF", "SINTERCARD",
-    "ZRANGE", "ZRANGEBYSCORE", "ZRANGEBYLEX", "ZREVRANGE", "ZREVRANGEBYSCORE", "ZREVRANGEBYLEX",
-    "ZCARD", "ZCOUNT", "ZLEXCOUNT", "ZSCORE", "ZMSCORE", "ZRANK", "ZREVRANK", "ZSCAN",
-    "ZRANDMEMBER", "SCAN", "DBSIZE", "PING", "ECHO", "ROLE", "TIME", "LASTSAVE", "KEYS",
-    "RANDOMKEY", "XLEN", "XRANGE", "XREVRANGE", "XPENDING", "GETBIT", "BITCOUNT", "BITPOS",
-    "PFCOUNT", "GEOPOS", "GEODIST", "GEOHASH", "GEOSEARCH", "DUMP", "LOLWUT", "HELLO",
-    "READONLY", "SUBSTR", "TOUCH",
+    "INFO",
+    "GET",
+    "MGET",
+    "EXISTS",
+    "TTL",
+    "PTTL",
+    "EXPIRETIME",
+    "PEXPIRETIME",
+    "TYPE",
+    "STRLEN",
+    "GETRANGE",
+    "HGET",
+    "HGETALL",
+    "HMGET",
+    "HKEYS",
+    "HVALS",
+    "HLEN",
+    "HEXISTS",
+    "HSTRLEN",
+    "HSCAN",
+    "HRANDFIELD",
+    "LRANGE",
+    "LLEN",
+    "LINDEX",
+    "LPOS",
+    "SCARD",
+    "SMEMBERS",
+    "SISMEMBER",
+    "SMISMEMBER",
+    "SRANDMEMBER",
+    "SSCAN",
+    "SINTER",
+    "SUNION",
+    "SDIFF",
+    "SINTERCARD",
+    "ZRANGE",
+    "ZRANGEBYSCORE",
+    "ZRANGEBYLEX",
+    "ZREVRANGE",
+    "ZREVRANGEBYSCORE",
+    "ZREVRANGEBYLEX",
+    "ZCARD",
+    "ZCOUNT",
+    "ZLEXCOUNT",
+    "ZSCORE",
+    "ZMSCORE",
+    "ZRANK",
+    "ZREVRANK",
+    "ZSCAN",
+    "ZRANDMEMBER",
+    "SCAN",
+    "DBSIZE",
+    "PING",
+    "ECHO",
+    "ROLE",
+    "TIME",
+    "LASTSAVE",
+    "KEYS",
+    "RANDOMKEY",
+    "XLEN",
+    "XRANGE",
+    "XREVRANGE",
+    "XPENDING",
+    "GETBIT",
+    "BITCOUNT",
+    "BITPOS",
+    "PFCOUNT",
+    "GEOPOS",
+    "GEODIST",
+    "GEOHASH",
+    "GEOSEARCH",
+    "DUMP",
+    "LOLWUT",
+    "HELLO",
+    "READONLY",
+    "SUBSTR",
+    "TOUCH",
 ];
 
 /// Container commands: (command, read sub-commands).
 const READ_SUBCOMMANDS: &[(&str, &[&str])] = &[
-    ("CLIENT", &["LIST", "INFO", "GETNAME", "ID", "TRACKINGINFO", "GETREDIR"]),
+    (
+        "CLIENT",
+        &["LIST", "INFO", "GETNAME", "ID", "TRACKINGINFO", "GETREDIR"],
+    ),
     ("CONFIG", &["GET"]),
     ("SLOWLOG", &["GET", "LEN", "HELP"]),
-    ("MEMORY", &["USAGE", "STATS", "DOCTOR", "MALLOC-STATS", "HELP"]),
-    ("LATENCY", &["LATEST", "DOCTOR", "HISTORY", "GRAPH", "HISTOGRAM", "HELP"]),
-    ("CLUSTER", &["INFO", "NODES", "SLOTS", "SHARDS", "MYID", "COUNTKEYSINSLOT", "KEYSLOT", "GETKEYSINSLOT", "REPLICAS", "LINKS"]),
+    (
+        "MEMORY",
+        &["USAGE", "STATS", "DOCTOR", "MALLOC-STATS", "HELP"],
+    ),
+    (
+        "LATENCY",
+        &["LATEST", "DOCTOR", "HISTORY", "GRAPH", "HISTOGRAM", "HELP"],
+    ),
+    (
+        "CLUSTER",
+        &[
+            "INFO",
+            "NODES",
+            "SLOTS",
+            "SHARDS",
+            "MYID",
+            "COUNTKEYSINSLOT",
+            "KEYSLOT",
+            "GETKEYSINSLOT",
+            "REPLICAS",
+            "LINKS",
+        ],
+    ),
     ("COMMAND", &["COUNT", "DOCS", "INFO", "LIST", "GETKEYS"]),
-    ("OBJECT", &["ENCODING", "FREQ", "IDLETIME", "REFCOUNT", "HELP"]),
+    (
+        "OBJECT",
+        &["ENCODING", "FREQ", "IDLETIME", "REFCOUNT", "HELP"],
+    ),
     ("XINFO", &["STREAM", "GROUPS", "CONSUMERS", "HELP"]),
     ("ACL", &["LIST", "USERS", "WHOAMI", "CAT", "GETUSER", "LOG"]),
     ("MODULE", &["LIST"]),
     ("FUNCTION", &["LIST", "STATS", "DUMP"]),
     ("SCRIPT", &["EXISTS"]),
-    ("PUBSUB", &["CHANNELS", "NUMSUB", "NUMPAT", "SHARDCHANNELS", "SHARDNUMSUB"]),
+    (
+        "PUBSUB",
+        &[
+            "CHANNELS",
+            "NUMSUB",
+            "NUMPAT",
+            "SHARDCHANNELS",
+            "SHARDNUMSUB",
+        ],
+    ),
 ];
 
 /// Classifies a `redis-cli` invocation.
@@ -76,7 +178,10 @@ pub(crate) fn classify(call: &Call<'_>) -> Verdict {
         return Verdict::write("`redis-cli --pipe` sends raw commands from standard input");
     }
     if p.has(&["-x"]) {
-        v.downgrade(Safety::Unknown, "`redis-cli -x` reads an argument from standard input");
+        v.downgrade(
+            Safety::Unknown,
+            "`redis-cli -x` reads an argument from standard input",
+        );
     }
     if let Some(file) = p.value(&["--eval"]) {
         return Verdict::unknown(format!("`redis-cli --eval {file}` runs a Lua script"));
@@ -86,18 +191,35 @@ pub(crate) fn classify(call: &Call<'_>) -> Verdict {
     }
     if let Some(cluster) = p.value(&["--cluster"]) {
         return match cluster {
-            "check" | "info" | "help" => {
-                Verdict::read(format!("`redis-cli --cluster {cluster}` reads cluster state"))
-            }
-            _ => Verdict::write(format!("`redis-cli --cluster {cluster}` changes the cluster")),
+            "check" | "info" | "help" => Verdict::read(format!(
+                "`redis-cli --cluster {cluster}` reads cluster state"
+            )),
+            _ => Verdict::write(format!(
+                "`redis-cli --cluster {cluster}` changes the cluster"
+            )),
         };
     }
     let repeat_forever = p.value(&["-r"]).is_some_and(|n| n.starts_with('-'));
-    if p.has(&["--scan", "--bigkeys", "--memkeys", "--hotkeys", "--keystats"]) {
-        v.push_reason("`redis-cli --scan`/`--bigkeys` scans keys (reads; can be slow on big databases)");
+    if p.has(&[
+        "--scan",
+        "--bigkeys",
+        "--memkeys",
+        "--hotkeys",
+        "--keystats",
+    ]) {
+        v.push_reason(
+            "`redis-cli --scan`/`--bigkeys` scans keys (reads; can be slow on big databases)",
+        );
         return v;
     }
-    if p.has(&["--stat", "--latency", "--latency-history", "--latency-dist", "--replica", "--slave"]) {
+    if p.has(&[
+        "--stat",
+        "--latency",
+        "--latency-history",
+        "--latency-dist",
+        "--replica",
+        "--slave",
+    ]) {
         return v.long_running("`redis-cli --stat`/`--latency` reads until stopped");
     }
     if p.has(&["--intrinsic-latency"]) {
@@ -119,7 +241,10 @@ pub(crate) fn classify(call: &Call<'_>) -> Verdict {
         if subs.contains(&sub.as_str()) {
             v.push_reason(format!("`{command} {sub}` reads server state"));
         } else {
-            v.downgrade(Safety::Write, format!("`{command} {sub}` changes server state"));
+            v.downgrade(
+                Safety::Write,
+                format!("`{command} {sub}` changes server state"),
+            );
         }
     } else if READ_COMMANDS.contains(&command.as_str()) {
         v.push_reason(format!("`{command}` reads data"));
@@ -127,7 +252,10 @@ pub(crate) fn classify(call: &Call<'_>) -> Verdict {
             v.push_reason("`KEYS` blocks the server on large databases; prefer `--scan`");
         }
     } else {
-        v.downgrade(Safety::Write, format!("`{command}` changes data or server state"));
+        v.downgrade(
+            Safety::Write,
+            format!("`{command}` changes data or server state"),
+        );
     }
     if repeat_forever {
         v = v.long_running("`redis-cli -r -1` repeats forever");

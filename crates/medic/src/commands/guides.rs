@@ -50,8 +50,13 @@ impl Counts {
                 .chain(p.fixes.iter().flat_map(|f| &f.commands));
             c.commands.add(commands);
         }
-        c.commands
-            .add(guide.procedures.iter().flat_map(|p| &p.steps).flat_map(|s| &s.commands));
+        c.commands.add(
+            guide
+                .procedures
+                .iter()
+                .flat_map(|p| &p.steps)
+                .flat_map(|s| &s.commands),
+        );
         c
     }
 
@@ -178,7 +183,11 @@ fn write_guide(out: &mut impl Write, e: &GuideEntry<'_>, summary: bool) -> Resul
             "  {}  {}  {}",
             p.id,
             p.title,
-            term::dim(&format!("procedure, {} steps  :{}", p.steps.len(), p.span.line))
+            term::dim(&format!(
+                "procedure, {} steps  :{}",
+                p.steps.len(),
+                p.span.line
+            ))
         )?;
     }
     Ok(())

@@ -134,7 +134,13 @@ fn write_problem(out: &mut impl Write, guide: &Guide, p: &Problem) -> Result<()>
     writeln!(
         out,
         "{}",
-        term::dim(&format!("{}:{}  {}  ({})", guide.path, p.span.line, p.id, p.breadcrumb.join(" › ")))
+        term::dim(&format!(
+            "{}:{}  {}  ({})",
+            guide.path,
+            p.span.line,
+            p.id,
+            p.breadcrumb.join(" › ")
+        ))
     )?;
     let stated = match p.symptom_source {
         SymptomSource::Stated => "Symptoms",
@@ -170,7 +176,13 @@ fn write_problem(out: &mut impl Write, guide: &Guide, p: &Problem) -> Result<()>
     if !p.fixes.is_empty() {
         section(out, "Fixes")?;
         for (i, f) in p.fixes.iter().enumerate() {
-            writeln!(out, "  {}. {}  {}", i + 1, one_line(&f.description), at(guide, f.span.line))?;
+            writeln!(
+                out,
+                "  {}. {}  {}",
+                i + 1,
+                one_line(&f.description),
+                at(guide, f.span.line)
+            )?;
             for c in &f.commands {
                 write_command(out, c)?;
             }
@@ -178,7 +190,12 @@ fn write_problem(out: &mut impl Write, guide: &Guide, p: &Problem) -> Result<()>
                 writeln!(
                     out,
                     "     {}",
-                    term::dim(&format!("[{} snippet, lines {}–{}]", lang_name(&s.lang), s.span.line, s.span.end_line))
+                    term::dim(&format!(
+                        "[{} snippet, lines {}–{}]",
+                        lang_name(&s.lang),
+                        s.span.line,
+                        s.span.end_line
+                    ))
                 )?;
             }
         }
@@ -188,7 +205,12 @@ fn write_problem(out: &mut impl Write, guide: &Guide, p: &Problem) -> Result<()>
         for s in &p.signals {
             let kind = serde_json::to_value(s.kind)?;
             let kind = kind.as_str().unwrap_or("").replace('_', " ");
-            writeln!(out, "  {kind} {}  {}", one_line(&s.value), at(guide, s.span.line))?;
+            writeln!(
+                out,
+                "  {kind} {}  {}",
+                one_line(&s.value),
+                at(guide, s.span.line)
+            )?;
         }
     }
     Ok(())
@@ -199,7 +221,13 @@ fn write_procedure(out: &mut impl Write, guide: &Guide, p: &Procedure) -> Result
     writeln!(
         out,
         "{}",
-        term::dim(&format!("{}:{}  {}  procedure  ({})", guide.path, p.span.line, p.id, p.breadcrumb.join(" › ")))
+        term::dim(&format!(
+            "{}:{}  {}  procedure  ({})",
+            guide.path,
+            p.span.line,
+            p.id,
+            p.breadcrumb.join(" › ")
+        ))
     )?;
     section(out, "Steps")?;
     write_steps(out, guide, &p.steps)
@@ -207,7 +235,13 @@ fn write_procedure(out: &mut impl Write, guide: &Guide, p: &Procedure) -> Result
 
 fn write_steps(out: &mut impl Write, guide: &Guide, steps: &[Check]) -> Result<()> {
     for (i, c) in steps.iter().enumerate() {
-        writeln!(out, "  {}. {}  {}", i + 1, one_line(&c.description), at(guide, c.span.line))?;
+        writeln!(
+            out,
+            "  {}. {}  {}",
+            i + 1,
+            one_line(&c.description),
+            at(guide, c.span.line)
+        )?;
         for n in &c.notes {
             writeln!(out, "     - {}", one_line(&n.text))?;
         }
@@ -227,7 +261,11 @@ fn write_command(out: &mut impl Write, c: &Command) -> Result<()> {
         medic_shell::Lang::Sql => "sql>",
     };
     let text = c.text.lines().collect::<Vec<_>>().join("\n       ");
-    writeln!(out, "     {lang} {text}  {}", term::dim(&format!(":{}", c.span.line)))?;
+    writeln!(
+        out,
+        "     {lang} {text}  {}",
+        term::dim(&format!(":{}", c.span.line))
+    )?;
     if let Some(v) = &c.verdict {
         let long = if v.long_running { ", long-running" } else { "" };
         writeln!(

