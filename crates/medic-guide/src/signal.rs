@@ -195,6 +195,14 @@ mod find {
         if code.len() < 3 || code.len() > 200 || medic_shell::looks_like_command(code) {
             return;
         }
+        // A placeholder alone (`<job>`, `{id}`, `$NAMESPACE`) is not evidence.
+        let bare = code.trim_start_matches('$');
+        if (code.starts_with('<') && code.ends_with('>') && !code[1..].contains('<'))
+            || (bare.starts_with('{') && bare.ends_with('}') && !bare[1..].contains('{'))
+            || (code.starts_with('$') && code[1..].chars().all(|c| c.is_ascii_uppercase() || c == '_'))
+        {
+            return;
+        }
         if K8S_REASONS.contains(&code) {
             push(out, SignalKind::K8sReason, code, span);
         } else if TEMPLATE.is_match(code) && code.contains(' ') {
@@ -207,6 +215,10 @@ mod find {
         } else if code.chars().any(char::is_alphabetic)
             && !code.contains('/')
             && !code.starts_with('-')
+            && (code.len() >= 6
+                || code
+                    .chars()
+                    .any(|c| c.is_uppercase() || c.is_ascii_digit() || matches!(c, '_' | '-' | '.')))
         {
             push(out, SignalKind::Term, code, span);
         }
@@ -252,6 +264,12 @@ mod find {
         if value.is_empty() {
             return;
         }
+        // A Kubernetes reason is one whatever quoted it.
+        let kind = if K8S_REASONS.contains(&value) {
+            SignalKind::K8sReason
+        } else {
+            kind
+        };
         if out.iter().any(|s| s.kind == kind && s.value == value) {
             return;
         }

@@ -35,6 +35,15 @@ pub(crate) enum Command {
     /// Show one problem or procedure: symptoms, checks with their safety verdicts, causes,
     /// fixes, each with its line in the guide.
     Show(ShowArgs),
+    /// Find the problems that match what an incident shows: a symptom in words, an error
+    /// message, log lines, or an Alertmanager alert. Prints the best problems with the
+    /// reasons each matched; exits 1 when nothing matches well enough.
+    #[command(after_help = "Examples:\n  \
+        medic match 'FATAL:  sorry, too many clients already' -g examples/guides\n  \
+        kubectl logs deploy/api --tail=200 | medic match - -g runbooks/\n  \
+        medic match --alert alertmanager-payload.json -g runbooks/\n  \
+        medic match --batch queries.jsonl --json -g runbooks/   (lines: {\"id\":…,\"query\":\"text\"|{alert}})")]
+    Match(MatchArgs),
     /// Say whether commands are read-only (safe to run unattended), write, or unknown.
     ///
     /// Unknown is treated as write everywhere. Give one command, or `-` to read one command
@@ -86,6 +95,36 @@ pub(crate) struct ShowArgs {
     /// Print the problem as JSON.
     #[arg(long)]
     pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("evidence").required(true).args(["text", "alert", "batch"]))]
+pub(crate) struct MatchArgs {
+    /// What the incident shows: a symptom, an error message or log lines (quote it);
+    /// `-` reads standard input.
+    #[arg(value_name = "TEXT", allow_hyphen_values = true)]
+    pub(crate) text: Option<String>,
+
+    /// An Alertmanager webhook payload, a single alert object, or `-` for standard input;
+    /// each alert in it is matched on its own.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["text", "batch"])]
+    pub(crate) alert: Option<PathBuf>,
+
+    /// JSON lines `{"id": …, "query": "text" | {alert object}}`; prints one JSON line per
+    /// query: `{"id": …, "matches": [{"id", "title", "score", "reasons"}]}`.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["text", "alert"])]
+    pub(crate) batch: Option<PathBuf>,
+
+    /// How many problems to show.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub(crate) top: usize,
+
+    /// Print JSON (one object per line; docs/json.md).
+    #[arg(long)]
+    pub(crate) json: bool,
+
+    #[command(flatten)]
+    pub(crate) source: GuideSource,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -2,6 +2,7 @@
 
 mod classify;
 mod guides;
+mod matching;
 mod show;
 
 use std::process::ExitCode;
@@ -22,6 +23,10 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Show(args) => {
             let library = load(cli.config.as_deref(), &[], &args.source)?;
             show::run(&args, library)
+        }
+        Command::Match(args) => {
+            let library = load(cli.config.as_deref(), &[], &args.source)?;
+            matching::run(&args, &library)
         }
         Command::Classify(args) => classify::run(&args),
     }

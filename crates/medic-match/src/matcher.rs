@@ -1,0 +1,635 @@
+//! The matcher: a tantivy index over every problem's fields, the exact-signal index, and
+//! the ranking that combines them into scored matches with the reasons for each.
+
+use std::collections::{HashMap, HashSet};
+
+use medic_guide::{Guide, Problem, SignalKind};
+use serde::Serialize;
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query as TantivyQuery, TermQuery};
+use tantivy::schema::{
+    Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Index, IndexReader, TantivyDocument, Term, doc};
+use thiserror::Error;
+
+use crate::analyzer::{ANALYZER, analyzer};
+use crate::evidence::{Evidence, Query};
+use crate::signals::{Hit, SignalIndex};
+
+/// What went wrong building the index.
+#[derive(Debug, Error)]
+pub enum MatchError {
+    /// The search index could not be built.
+    #[error("cannot build the search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+}
+
+/// One ranked match.
+#[derive(Debug, Clone, Serialize)]
+pub struct Match {
+    /// Problem id, `<guide path>#<anchor>`.
+    pub id: String,
+    /// Problem title.
+    pub title: String,
+    /// Higher is better; comparable within one query.
+    pub score: f32,
+    /// Why it matched, in words a person checks at a glance.
+    pub reasons: Vec<String>,
+}
+
+/// The searchable fields of a problem, with their weights.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Part {
+    Title,
+    Symptoms,
+    Signals,
+    Causes,
+    Commands,
+    Body,
+    Context,
+}
+
+const PARTS: [Part; 7] = [
+    Part::Title,
+    Part::Symptoms,
+    Part::Signals,
+    Part::Causes,
+    Part::Commands,
+    Part::Body,
+    Part::Context,
+];
+
+impl Part {
+    fn name(self) -> &'static str {
+        match self {
+            Part::Title => "title",
+            Part::Symptoms => "symptoms",
+            Part::Signals => "signals",
+            Part::Causes => "causes",
+            Part::Commands => "commands",
+            Part::Body => "text",
+            Part::Context => "guide",
+        }
+    }
+
+    fn boost(self) -> f32 {
+        match self {
+            Part::Title => 3.0,
+            Part::Symptoms => 2.0,
+            Part::Signals => 2.0,
+            Part::Causes => 1.0,
+            Part::Commands => 0.6,
+            Part::Body => 0.6,
+            Part::Context => 1.0,
+        }
+    }
+}
+
+/// What the matcher keeps about a problem besides the index.
+struct Entry {
+    id: String,
+    title: String,
+    path: String,
+    line: usize,
+    symptoms_line: usize,
+    terms: Vec<HashSet<String>>,
+    all: HashSet<String>,
+    /// Lower-case names an alert or runbook link may use: title, anchor, file stem.
+    names: Vec<String>,
+}
+
+/// Matches evidence to the problems of a set of guides.
+pub struct Matcher {
+    reader: IndexReader,
+    fields: Vec<Field>,
+    pid: Field,
+    analyzer: TextAnalyzer,
+    entries: Vec<Entry>,
+    signals: SignalIndex,
+    df: HashMap<String, u32>,
+}
+
+/// Weights of signal kinds when the whole signal is in the evidence.
+fn signal_weight(kind: SignalKind, masked_len: usize) -> f32 {
+    match kind {
+        SignalKind::ErrorText | SignalKind::LogTemplate => {
+            3.0 + 4.0 * (masked_len as f32 / 30.0).min(1.0)
+        }
+        SignalKind::AlertName => 10.0,
+        SignalKind::K8sReason => 3.0,
+        SignalKind::Metric => 3.0,
+        SignalKind::HttpStatus => 1.5,
+        SignalKind::ExitCode => 1.0,
+        SignalKind::Term => 1.0,
+        SignalKind::Threshold => 0.0,
+    }
+}
+
+fn kind_words(kind: SignalKind) -> &'static str {
+    match kind {
+        SignalKind::ErrorText => "error text",
+        SignalKind::LogTemplate => "log message",
+        SignalKind::AlertName => "alert",
+        SignalKind::K8sReason => "reason",
+        SignalKind::Metric => "metric",
+        SignalKind::HttpStatus => "HTTP status",
+        SignalKind::ExitCode => "exit code",
+        SignalKind::Term => "term",
+        SignalKind::Threshold => "threshold",
+    }
+}
+
+fn part_texts(guide: &Guide, p: &Problem) -> Vec<String> {
+    let join = |items: Vec<&str>| items.join("\n");
+    let title = p.title.clone();
+    let symptoms = join(
+        p.symptoms
+            .iter()
+            .chain(p.impact.iter())
+            .map(|t| t.text.as_str())
+            .collect(),
+    );
+    let signals = join(p.signals.iter().map(|s| s.value.as_str()).collect());
+    let causes = p
+        .causes
+        .iter()
+        .map(|c| {
+            [Some(c.text.as_str()), c.error.as_deref(), c.solution.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let commands = join(
+        p.checks
+            .iter()
+            .flat_map(|c| &c.commands)
+            .chain(p.fixes.iter().flat_map(|f| &f.commands))
+            .map(|c| c.text.as_str())
+            .collect(),
+    );
+    let mut body = p.body.clone();
+    for c in &p.checks {
+        body.push('\n');
+        body.push_str(&c.description);
+    }
+    for f in &p.fixes {
+        body.push('\n');
+        body.push_str(&f.description);
+    }
+    let stem = guide
+        .path
+        .rsplit('/')
+        .next()
+        .unwrap_or(&guide.path)
+        .split('.')
+        .next()
+        .unwrap_or("");
+    let mut context = p.breadcrumb.join("\n");
+    context.push('\n');
+    context.push_str(&guide.title);
+    context.push('\n');
+    context.push_str(stem);
+    vec![title, symptoms, signals, causes, commands, body, context]
+}
+
+impl Matcher {
+    /// Indexes every problem of the guides.
+    pub fn new(guides: &[Guide]) -> Result<Self, MatchError> {
+        let mut schema = Schema::builder();
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer(ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqs);
+        let options = TextOptions::default().set_indexing_options(indexing);
+        let fields: Vec<Field> = PARTS
+            .iter()
+            .map(|p| schema.add_text_field(p.name(), options.clone()))
+            .collect();
+        let pid = schema.add_u64_field("pid", INDEXED | STORED);
+        let index = Index::create_in_ram(schema.build());
+        let mut analyzer = analyzer();
+        index.tokenizers().register(ANALYZER, analyzer.clone());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000)?;
+        let mut entries = Vec::new();
+        let mut df: HashMap<String, u32> = HashMap::new();
+        for guide in guides {
+            let stem = guide
+                .path
+                .rsplit('/')
+                .next()
+                .unwrap_or(&guide.path)
+                .split('.')
+                .next()
+                .unwrap_or("")
+                .to_lowercase();
+            for p in &guide.problems {
+                let texts = part_texts(guide, p);
+                let mut document = TantivyDocument::default();
+                let mut terms = Vec::with_capacity(texts.len());
+                let mut all = HashSet::new();
+                for (field, text) in fields.iter().zip(&texts) {
+                    document.add_text(*field, text);
+                    let set: HashSet<String> =
+                        crate::analyzer::terms(&mut analyzer, text).into_iter().collect();
+                    all.extend(set.iter().cloned());
+                    terms.push(set);
+                }
+                for t in &all {
+                    *df.entry(t.clone()).or_default() += 1;
+                }
+                document.add_u64(pid, entries.len() as u64);
+                writer.add_document(document)?;
+                let mut names = vec![
+                    p.title
+                        .to_lowercase()
+                        .chars()
+                        .filter(|c| c.is_alphanumeric())
+                        .collect::<String>(),
+                    p.anchor.replace('-', ""),
+                ];
+                if guide.problems.len() == 1 {
+                    names.push(stem.replace(['-', '_'], ""));
+                }
+                entries.push(Entry {
+                    id: p.id.clone(),
+                    title: p.title.clone(),
+                    path: guide.path.clone(),
+                    line: p.span.line,
+                    symptoms_line: p.symptoms.first().map_or(p.span.line, |s| s.span.line),
+                    terms,
+                    all,
+                    names,
+                });
+            }
+        }
+        writer.commit()?;
+        let reader = index.reader()?;
+        Ok(Self {
+            reader,
+            fields,
+            pid,
+            analyzer,
+            entries,
+            signals: SignalIndex::new(guides),
+            df,
+        })
+    }
+
+    /// Number of problems indexed.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether no problem is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn idf(&self, term: &str) -> f32 {
+        let n = self.entries.len().max(1) as f32;
+        let df = self.df.get(term).copied().unwrap_or(0) as f32;
+        (1.0 + n / (df + 0.5)).ln()
+    }
+
+    /// The best `top` problems for the evidence, best first; empty when nothing matches
+    /// well enough to trust.
+    pub fn search(&self, evidence: &Evidence, top: usize) -> Vec<Match> {
+        let query = evidence.query();
+        if query.is_empty() || self.entries.is_empty() || top == 0 {
+            return Vec::new();
+        }
+        let mut analyzer = self.analyzer.clone();
+        // Query terms with weights, and the words they came from.
+        let mut weights: HashMap<String, f32> = HashMap::new();
+        let mut surface: HashMap<String, String> = HashMap::new();
+        for (text, weight) in &query.pieces {
+            let mut stream = analyzer.token_stream(text);
+            // The identifier a part token belongs to: parts are weighed but not shown.
+            let mut whole = 0..0;
+            while tantivy::tokenizer::TokenStream::advance(&mut stream) {
+                let token = tantivy::tokenizer::TokenStream::token(&stream);
+                let w = weights.entry(token.text.clone()).or_insert(0.0);
+                *w = (*w + weight).min(3.0);
+                let is_part = token.offset_from >= whole.start
+                    && token.offset_to <= whole.end
+                    && whole != (token.offset_from..token.offset_to);
+                if is_part {
+                    continue;
+                }
+                whole = token.offset_from..token.offset_to;
+                surface.entry(token.text.clone()).or_insert_with(|| {
+                    text.get(token.offset_from..token.offset_to)
+                        .unwrap_or(&token.text)
+                        .to_owned()
+                });
+            }
+        }
+        let mut terms: Vec<(String, f32)> = weights.into_iter().collect();
+        terms.sort_by(|a, b| {
+            (b.1 * self.idf(&b.0))
+                .total_cmp(&(a.1 * self.idf(&a.0)))
+                .then_with(|| a.0.cmp(&b.0))
+        });
+        terms.truncate(256);
+
+        let text_scores = self.text_scores(&terms);
+        let tokens = query_tokens(&query);
+        let hits = self.signals.find(&query.exact, &tokens);
+
+        let mut candidates: HashMap<usize, Candidate> = HashMap::new();
+        for (pid, score) in text_scores {
+            candidates.entry(pid).or_default().text = score;
+        }
+        for hit in &hits {
+            let entry = &self.signals.entries[hit.entry];
+            candidates.entry(entry.problem).or_default().hits.push(hit.clone());
+        }
+        if let Some(name) = &query.alert_name {
+            let key: String = name.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect();
+            for (pid, e) in self.entries.iter().enumerate() {
+                if e.names.iter().any(|n| *n == key) {
+                    candidates.entry(pid).or_default().alert_named = true;
+                }
+            }
+        }
+        if let Some(runbook) = &query.runbook {
+            let key: String = runbook.chars().filter(|c| c.is_alphanumeric()).collect();
+            for (pid, e) in self.entries.iter().enumerate() {
+                if e.names.iter().any(|n| *n == key) {
+                    candidates.entry(pid).or_default().runbook = true;
+                }
+            }
+        }
+
+        let total_idf: f32 = terms.iter().map(|(t, w)| w * self.idf(t)).sum::<f32>().max(1e-6);
+        let mut out: Vec<(f32, Match)> = Vec::new();
+        for (pid, mut c) in candidates {
+            let e = &self.entries[pid];
+            let covered: f32 = terms
+                .iter()
+                .filter(|(t, _)| e.all.contains(t))
+                .map(|(t, w)| w * self.idf(t))
+                .sum();
+            c.coverage = covered / total_idf;
+            let (bonus, strong, mut reasons) = self.signal_bonus(&c, &query, e);
+            let label_reasons = self.label_reasons(&query, e);
+            let label_bonus = label_reasons.len().min(3) as f32 * 0.75;
+            let score = c.text * (0.4 + c.coverage) + bonus + label_bonus;
+            let accepted = strong
+                || (c.coverage >= COVERAGE_MIN && c.text >= TEXT_MIN)
+                || (bonus >= 3.0 && c.coverage >= 0.25);
+            if !accepted {
+                continue;
+            }
+            reasons.extend(self.word_reasons(&terms, &surface, e));
+            reasons.extend(label_reasons);
+            out.push((
+                score,
+                Match {
+                    id: e.id.clone(),
+                    title: e.title.clone(),
+                    score: (score * 100.0).round() / 100.0,
+                    reasons,
+                },
+            ));
+        }
+        out.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
+        // Runners-up far behind the best are noise, not alternatives.
+        let best = out.first().map_or(0.0, |(s, _)| *s);
+        out.into_iter()
+            .filter(|(s, _)| *s >= best * RUNNER_UP_MIN)
+            .take(top)
+            .map(|(_, m)| m)
+            .collect()
+    }
+
+    fn text_scores(&self, terms: &[(String, f32)]) -> Vec<(usize, f32)> {
+        let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
+        for (term, weight) in terms {
+            for (part, field) in PARTS.iter().zip(&self.fields) {
+                let q = TermQuery::new(
+                    Term::from_field_text(*field, term),
+                    IndexRecordOption::WithFreqs,
+                );
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(q), part.boost() * weight)),
+                ));
+            }
+        }
+        if clauses.is_empty() {
+            return Vec::new();
+        }
+        let query = BooleanQuery::new(clauses);
+        let searcher = self.reader.searcher();
+        let Ok(top) = searcher.search(&query, &TopDocs::with_limit(40).order_by_score()) else {
+            return Vec::new();
+        };
+        top.into_iter()
+            .filter_map(|(score, address)| {
+                let doc: TantivyDocument = searcher.doc(address).ok()?;
+                let pid = doc.get_first(self.pid)?.as_u64()?;
+                Some((usize::try_from(pid).ok()?, score))
+            })
+            .collect()
+    }
+
+    fn signal_bonus(&self, c: &Candidate, query: &Query, e: &Entry) -> (f32, bool, Vec<String>) {
+        let mut bonus = 0.0f32;
+        let mut strong = false;
+        let mut reasons = Vec::new();
+        if c.runbook {
+            bonus += 12.0;
+            strong = true;
+            reasons.push(format!(
+                "runbook_url names this runbook ({}:{})",
+                e.path, e.line
+            ));
+        }
+        if c.alert_named {
+            bonus += 10.0;
+            strong = true;
+            reasons.push(format!(
+                "alert {} = \"{}\" at {}:{}",
+                query.alert_name.as_deref().unwrap_or(""),
+                e.title,
+                e.path,
+                e.line
+            ));
+        }
+        let mut hits: Vec<&Hit> = c.hits.iter().collect();
+        hits.sort_by(|a, b| {
+            let wa = signal_weight(self.signals.entries[a.entry].kind, self.signals.entries[a.entry].masked.len()) * a.strength;
+            let wb = signal_weight(self.signals.entries[b.entry].kind, self.signals.entries[b.entry].masked.len()) * b.strength;
+            wb.total_cmp(&wa)
+        });
+        let mut signal_bonus = 0.0f32;
+        for hit in hits {
+            let s = &self.signals.entries[hit.entry];
+            let alert_term = s.kind == SignalKind::Term
+                && query
+                    .alert_name
+                    .as_deref()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(&s.value));
+            let kind = if alert_term { SignalKind::AlertName } else { s.kind };
+            if kind == SignalKind::AlertName && c.alert_named {
+                // Already counted: the alert names this problem.
+                continue;
+            }
+            let w = signal_weight(kind, s.masked.len()) * hit.strength;
+            signal_bonus += w;
+            match kind {
+                SignalKind::AlertName | SignalKind::K8sReason => strong = true,
+                SignalKind::ErrorText | SignalKind::LogTemplate
+                    if hit.strength >= 0.5 && s.masked.len() >= 12 =>
+                {
+                    strong = true;
+                }
+                _ => {}
+            }
+            if reasons.len() < 6 {
+                let value = shorten(&s.value, 80);
+                reasons.push(match (&hit.part_of, kind) {
+                    (Some(part), _) => format!(
+                        "evidence \"{}\" ⊂ {} \"{value}\" at {}:{}",
+                        shorten(part, 60),
+                        kind_words(kind),
+                        e.path,
+                        s.line
+                    ),
+                    (None, SignalKind::ErrorText | SignalKind::LogTemplate) => format!(
+                        "{} \"{value}\" at {}:{} ⊂ evidence",
+                        kind_words(kind),
+                        e.path,
+                        s.line
+                    ),
+                    _ => format!("{} {value} at {}:{}", kind_words(kind), e.path, s.line),
+                });
+            }
+        }
+        bonus += signal_bonus.min(20.0);
+        (bonus, strong, reasons)
+    }
+
+    fn word_reasons(
+        &self,
+        terms: &[(String, f32)],
+        surface: &HashMap<String, String>,
+        e: &Entry,
+    ) -> Vec<String> {
+        let mut per_part: Vec<(f32, Part, Vec<&str>)> = Vec::new();
+        let mut used: HashSet<&str> = HashSet::new();
+        for (i, part) in PARTS.iter().enumerate() {
+            let mut words = Vec::new();
+            let mut weight = 0.0;
+            for (t, w) in terms {
+                if e.terms[i].contains(t) && !used.contains(t.as_str()) {
+                    if let Some(s) = surface.get(t) {
+                        words.push(s.as_str());
+                    }
+                    weight += w * self.idf(t) * part.boost();
+                }
+            }
+            if !words.is_empty() {
+                for (t, _) in terms {
+                    if e.terms[i].contains(t) {
+                        used.insert(t.as_str());
+                    }
+                }
+                per_part.push((weight, *part, words));
+            }
+        }
+        per_part.sort_by(|a, b| b.0.total_cmp(&a.0));
+        per_part
+            .into_iter()
+            .take(2)
+            .map(|(_, part, mut words)| {
+                words.truncate(6);
+                let quoted: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
+                let line = if part == Part::Symptoms { e.symptoms_line } else { e.line };
+                format!("words {} in {} at {}:{}", quoted.join(", "), part.name(), e.path, line)
+            })
+            .collect()
+    }
+
+    fn label_reasons(&self, query: &Query, e: &Entry) -> Vec<String> {
+        let mut analyzer = self.analyzer.clone();
+        let mut out = Vec::new();
+        for (key, value) in &query.labels {
+            let terms = crate::analyzer::terms(&mut analyzer, value);
+            let Some(whole) = terms.first() else { continue };
+            let commands = &e.terms[4];
+            let context = &e.terms[6];
+            if commands.contains(whole) {
+                out.push(format!("label {key}={value} ∈ guide commands ({}:{})", e.path, e.line));
+            } else if context.contains(whole) || e.terms[5].contains(whole) {
+                out.push(format!("label {key}={value} ∈ guide text ({}:{})", e.path, e.line));
+            }
+        }
+        out
+    }
+}
+
+/// Minimum share of the evidence's (idf-weighted) words a match must contain when no
+/// exact signal backs it, and the minimum text score. Calibrated on the evaluation sets
+/// (`scripts/eval-match`): see docs/matching.md.
+const COVERAGE_MIN: f32 = 0.5;
+const TEXT_MIN: f32 = 4.0;
+
+/// Runners-up must score at least this share of the best match.
+const RUNNER_UP_MIN: f32 = 0.15;
+
+#[derive(Default)]
+struct Candidate {
+    text: f32,
+    coverage: f32,
+    hits: Vec<Hit>,
+    alert_named: bool,
+    runbook: bool,
+}
+
+/// Lower-case words of the evidence for single-word signals (reasons, metrics, codes).
+fn query_tokens(query: &Query) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut seen = HashSet::new();
+    let mut push = |t: String| {
+        if seen.insert(t.clone()) {
+            out.push(t);
+        }
+    };
+    for (text, _) in &query.pieces {
+        for w in text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':' || c == '-' || c == '.')) {
+            let w = w.trim_matches(['.', ':', '-']);
+            if w.len() >= 3 {
+                push(w.to_lowercase());
+            }
+            // An HTTP status also names its class: 503 → 5xx.
+            if w.len() == 3
+                && w.chars().all(|c| c.is_ascii_digit())
+                && matches!(w.as_bytes()[0], b'4' | b'5')
+            {
+                push(format!("{}xx", &w[..1]));
+            }
+        }
+    }
+    if let Some(name) = &query.alert_name {
+        push(name.to_lowercase());
+    }
+    for m in &query.metrics {
+        push(m.to_lowercase());
+    }
+    out
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        let cut: String = s.chars().take(max - 1).collect();
+        format!("{cut}…")
+    }
+}

@@ -1,0 +1,250 @@
+//! Exact evidence: every signal of every problem (error strings, log templates, reasons,
+//! alert and metric names, codes), indexed so a query finds in one pass which signals it
+//! contains (Aho–Corasick over masked phrases) or which contain it.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use medic_guide::{Guide, SignalKind};
+
+use crate::normalize::mask;
+
+/// One signal of one problem.
+#[derive(Debug)]
+pub(crate) struct Entry {
+    pub(crate) problem: usize,
+    pub(crate) kind: SignalKind,
+    /// As the guide writes it.
+    pub(crate) value: String,
+    /// Masked, for containment.
+    pub(crate) masked: String,
+    /// Masked fragments between placeholders; all must appear for a hit.
+    pub(crate) fragments: Vec<String>,
+    pub(crate) line: usize,
+}
+
+/// A signal found in the evidence.
+#[derive(Debug, Clone)]
+pub(crate) struct Hit {
+    pub(crate) entry: usize,
+    /// 1.0 when the whole signal is in the evidence; less when the evidence is a part of it.
+    pub(crate) strength: f32,
+    /// The evidence line contained in the signal, when it is the evidence that is the part.
+    pub(crate) part_of: Option<String>,
+}
+
+pub(crate) struct SignalIndex {
+    pub(crate) entries: Vec<Entry>,
+    automaton: Option<AhoCorasick>,
+    /// For each automaton pattern: (entry, fragment index).
+    owners: Vec<Vec<(usize, usize)>>,
+    /// Single-word signals by lower-case value.
+    by_token: HashMap<String, Vec<usize>>,
+}
+
+fn phrase_kind(kind: SignalKind) -> bool {
+    matches!(kind, SignalKind::ErrorText | SignalKind::LogTemplate)
+}
+
+/// Splits a signal at its placeholders (`<pod>`, `{name}`, `…`, `xxx`).
+fn fragments(value: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut depth = 0usize;
+    for c in value.chars() {
+        match c {
+            '<' | '{' => {
+                depth += 1;
+                parts.push(std::mem::take(&mut current));
+            }
+            '>' | '}' if depth > 0 => depth -= 1,
+            '…' => parts.push(std::mem::take(&mut current)),
+            _ if depth == 0 => current.push(c),
+            _ => {}
+        }
+    }
+    parts.push(current);
+    parts
+        .iter()
+        .flat_map(|p| p.split("...").map(str::to_owned).collect::<Vec<_>>())
+        .map(|p| mask(&p))
+        .map(|p| {
+            p.split(' ')
+                .filter(|w| *w != "xxx" && *w != "xxxx")
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|p| p.split(' ').count() >= 2 || p.len() >= 8)
+        .collect()
+}
+
+fn word_boundary(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    let ok = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+    ok(before) && ok(after)
+}
+
+impl SignalIndex {
+    pub(crate) fn new(guides: &[Guide]) -> Self {
+        let mut entries = Vec::new();
+        let mut problem = 0usize;
+        for guide in guides {
+            for p in &guide.problems {
+                for s in &p.signals {
+                    if s.kind == SignalKind::Threshold {
+                        continue;
+                    }
+                    let masked = mask(&s.value);
+                    if masked.is_empty() {
+                        continue;
+                    }
+                    let fragments = if phrase_kind(s.kind) {
+                        fragments(&s.value)
+                    } else {
+                        Vec::new()
+                    };
+                    entries.push(Entry {
+                        problem,
+                        kind: s.kind,
+                        value: s.value.clone(),
+                        masked,
+                        fragments,
+                        line: s.span.line,
+                    });
+                }
+                problem += 1;
+            }
+        }
+        let mut patterns: Vec<String> = Vec::new();
+        let mut pattern_ids: HashMap<String, usize> = HashMap::new();
+        let mut owners: Vec<Vec<(usize, usize)>> = Vec::new();
+        let mut by_token: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            if phrase_kind(e.kind) && e.fragments.is_empty() {
+                // Nothing but placeholders, or too short to be specific.
+                continue;
+            }
+            if matches!(e.kind, SignalKind::HttpStatus | SignalKind::ExitCode) {
+                by_token.entry(e.value.to_lowercase()).or_default().push(i);
+            } else if phrase_kind(e.kind) {
+                for (f, frag) in e.fragments.iter().enumerate() {
+                    let id = *pattern_ids.entry(frag.clone()).or_insert_with(|| {
+                        patterns.push(frag.clone());
+                        owners.push(Vec::new());
+                        patterns.len() - 1
+                    });
+                    owners[id].push((i, f));
+                }
+            } else if !e.masked.contains(' ') && e.masked.len() >= 3 {
+                by_token.entry(e.masked.clone()).or_default().push(i);
+            } else if !phrase_kind(e.kind) {
+                // A multi-word term: match it as a phrase.
+                let id = *pattern_ids.entry(e.masked.clone()).or_insert_with(|| {
+                    patterns.push(e.masked.clone());
+                    owners.push(Vec::new());
+                    patterns.len() - 1
+                });
+                owners[id].push((i, 0));
+            }
+        }
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .ok();
+        Self {
+            entries,
+            automaton,
+            owners,
+            by_token,
+        }
+    }
+
+    /// Signals found in the masked evidence lines and tokens.
+    pub(crate) fn find(&self, lines: &[String], tokens: &[String]) -> Vec<Hit> {
+        let mut hits: HashMap<usize, Hit> = HashMap::new();
+        let mut add = |hit: Hit| {
+            let e = hits.entry(hit.entry).or_insert(hit.clone());
+            if hit.strength > e.strength {
+                *e = hit;
+            }
+        };
+        if let Some(ac) = &self.automaton {
+            for line in lines {
+                let mut found: HashMap<usize, Vec<bool>> = HashMap::new();
+                for m in ac.find_overlapping_iter(line.as_str()) {
+                    if !word_boundary(line, m.start(), m.end()) {
+                        continue;
+                    }
+                    for &(entry, frag) in &self.owners[m.pattern().as_usize()] {
+                        let n = self.entries[entry].fragments.len().max(1);
+                        let seen = found.entry(entry).or_insert_with(|| vec![false; n]);
+                        if let Some(slot) = seen.get_mut(frag) {
+                            *slot = true;
+                        }
+                    }
+                }
+                for (entry, seen) in found {
+                    if seen.iter().all(|s| *s) {
+                        add(Hit {
+                            entry,
+                            strength: 1.0,
+                            part_of: None,
+                        });
+                    }
+                }
+            }
+        }
+        // The evidence inside a longer signal: `too many clients` ⊂ `FATAL: sorry, too many clients already`.
+        for line in lines.iter().take(20) {
+            let words = line.split(' ').count();
+            if words < 2 || line.len() < 10 || line.len() > 300 {
+                continue;
+            }
+            for (i, e) in self.entries.iter().enumerate() {
+                if !phrase_kind(e.kind) || e.masked.len() <= line.len() {
+                    continue;
+                }
+                if let Some(at) = e.masked.find(line.as_str())
+                    && word_boundary(&e.masked, at, at + line.len())
+                {
+                    let strength = (line.len() as f32 / e.masked.len() as f32).clamp(0.3, 1.0);
+                    add(Hit {
+                        entry: i,
+                        strength,
+                        part_of: Some(line.clone()),
+                    });
+                }
+            }
+        }
+        for t in tokens {
+            if let Some(list) = self.by_token.get(t) {
+                for &entry in list {
+                    add(Hit {
+                        entry,
+                        strength: 1.0,
+                        part_of: None,
+                    });
+                }
+            }
+        }
+        let mut out: Vec<Hit> = hits.into_values().collect();
+        out.sort_by_key(|h| h.entry);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fragments;
+
+    #[test]
+    fn placeholders_split_signals() {
+        assert_eq!(fragments("Provider registered: {name}"), ["provider registered:"]);
+        assert_eq!(
+            fragments("Failed to pull image \"<registry>/app:1.0\": connect: connection refused"),
+            ["failed to pull image", "/app:#: connect: connection refused"]
+        );
+        assert!(fragments("x").is_empty());
+    }
+}
