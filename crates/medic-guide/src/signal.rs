@@ -199,7 +199,10 @@ mod find {
         let bare = code.trim_start_matches('$');
         if (code.starts_with('<') && code.ends_with('>') && !code[1..].contains('<'))
             || (bare.starts_with('{') && bare.ends_with('}') && !bare[1..].contains('{'))
-            || (code.starts_with('$') && code[1..].chars().all(|c| c.is_ascii_uppercase() || c == '_'))
+            || (code.starts_with('$')
+                && code[1..]
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c == '_'))
         {
             return;
         }
@@ -216,9 +219,9 @@ mod find {
             && !code.contains('/')
             && !code.starts_with('-')
             && (code.len() >= 6
-                || code
-                    .chars()
-                    .any(|c| c.is_uppercase() || c.is_ascii_digit() || matches!(c, '_' | '-' | '.')))
+                || code.chars().any(|c| {
+                    c.is_uppercase() || c.is_ascii_digit() || matches!(c, '_' | '-' | '.')
+                }))
         {
             push(out, SignalKind::Term, code, span);
         }

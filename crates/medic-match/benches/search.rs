@@ -47,7 +47,11 @@ fn main() {
     let build = start.elapsed();
 
     let mut queries: Vec<Evidence> = Vec::new();
-    for set in ["eval/corpus.jsonl", "eval/seeds.jsonl", "eval/examples.jsonl"] {
+    for set in [
+        "eval/corpus.jsonl",
+        "eval/seeds.jsonl",
+        "eval/examples.jsonl",
+    ] {
         let Ok(text) = std::fs::read_to_string(root.join(set)) else {
             continue;
         };
@@ -66,7 +70,9 @@ fn main() {
         }
     }
     if queries.is_empty() {
-        queries.push(Evidence::Text("FATAL:  sorry, too many clients already".into()));
+        queries.push(Evidence::Text(
+            "FATAL:  sorry, too many clients already".into(),
+        ));
     }
     let distinct = queries.len();
     let mut times = Vec::new();

@@ -26,14 +26,21 @@ pub struct Alert {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub fingerprint: String,
     /// The Prometheus graph URL of the rule's expression.
-    #[serde(default, rename = "generatorURL", skip_serializing_if = "String::is_empty")]
+    #[serde(
+        default,
+        rename = "generatorURL",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub generator_url: String,
 }
 
 impl Alert {
     /// The alert's name (`alertname` label), or an empty string.
     pub fn name(&self) -> &str {
-        self.labels.get("alertname").map(String::as_str).unwrap_or("")
+        self.labels
+            .get("alertname")
+            .map(String::as_str)
+            .unwrap_or("")
     }
 }
 
@@ -51,7 +58,9 @@ pub enum AlertError {
         message: String,
     },
     /// JSON, but no alert in it.
-    #[error("no alerts found: expected an Alertmanager webhook payload (`{{\"alerts\": [...]}}`) or an alert object (`{{\"labels\": {{...}}, \"annotations\": {{...}}}}`)")]
+    #[error(
+        "no alerts found: expected an Alertmanager webhook payload (`{{\"alerts\": [...]}}`) or an alert object (`{{\"labels\": {{...}}, \"annotations\": {{...}}}}`)"
+    )]
     NoAlerts,
     /// An alert without labels or annotations.
     #[error("alert {index} has neither labels nor annotations")]
@@ -78,7 +87,8 @@ pub fn alerts_in(value: &Value) -> Result<Vec<Alert>, AlertError> {
         Value::Object(map) => {
             if let Some(Value::Array(items)) = map.get("alerts") {
                 items.iter().collect()
-            } else if let Some(Value::Array(items)) = map.get("data").and_then(|d| d.get("alerts")) {
+            } else if let Some(Value::Array(items)) = map.get("data").and_then(|d| d.get("alerts"))
+            {
                 items.iter().collect()
             } else if map.contains_key("labels") || map.contains_key("annotations") {
                 vec![value]
@@ -160,7 +170,12 @@ mod tests {
 
     #[test]
     fn single_object_api_list_and_prometheus() {
-        assert_eq!(parse_alerts(r#"{"labels":{"alertname":"X"}}"#).unwrap().len(), 1);
+        assert_eq!(
+            parse_alerts(r#"{"labels":{"alertname":"X"}}"#)
+                .unwrap()
+                .len(),
+            1
+        );
         let v2 = r#"[{"labels":{"alertname":"X"},"status":{"state":"active"}}]"#;
         assert_eq!(parse_alerts(v2).unwrap()[0].status, "firing");
         let prom = r#"{"status":"success","data":{"alerts":[{"labels":{"alertname":"X"},"state":"firing","activeAt":"t"}]}}"#;
@@ -169,9 +184,21 @@ mod tests {
 
     #[test]
     fn bad_documents() {
-        assert!(matches!(parse_alerts("{\n  \"alerts\": [,]\n}"), Err(AlertError::Json { line: 2, .. })));
-        assert!(matches!(parse_alerts(r#"{"alerts":[]}"#), Err(AlertError::NoAlerts)));
-        assert!(matches!(parse_alerts(r#"{"receiver":"x"}"#), Err(AlertError::NoAlerts)));
-        assert!(matches!(parse_alerts(r#"{"alerts":[{"labels":{}}]}"#), Err(AlertError::Empty { index: 0 })));
+        assert!(matches!(
+            parse_alerts("{\n  \"alerts\": [,]\n}"),
+            Err(AlertError::Json { line: 2, .. })
+        ));
+        assert!(matches!(
+            parse_alerts(r#"{"alerts":[]}"#),
+            Err(AlertError::NoAlerts)
+        ));
+        assert!(matches!(
+            parse_alerts(r#"{"receiver":"x"}"#),
+            Err(AlertError::NoAlerts)
+        ));
+        assert!(matches!(
+            parse_alerts(r#"{"alerts":[{"labels":{}}]}"#),
+            Err(AlertError::Empty { index: 0 })
+        ));
     }
 }

@@ -53,11 +53,17 @@ impl TokenStream for VecTokenStream {
     }
 
     fn token(&self) -> &Token {
-        &self.tokens[self.index.saturating_sub(1).min(self.tokens.len().saturating_sub(1))]
+        &self.tokens[self
+            .index
+            .saturating_sub(1)
+            .min(self.tokens.len().saturating_sub(1))]
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        let i = self.index.saturating_sub(1).min(self.tokens.len().saturating_sub(1));
+        let i = self
+            .index
+            .saturating_sub(1)
+            .min(self.tokens.len().saturating_sub(1));
         &mut self.tokens[i]
     }
 }
@@ -67,8 +73,7 @@ impl Tokenizer for IdentifierTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
         let mut tokens = Vec::new();
-        let mut position = 0usize;
-        for (start, word) in identifiers(text) {
+        for (position, (start, word)) in identifiers(text).enumerate() {
             let lower = word.to_lowercase();
             let parts = parts(word);
             let whole_is_part = parts.len() == 1 && parts[0].1.eq_ignore_ascii_case(word);
@@ -79,11 +84,16 @@ impl Tokenizer for IdentifierTokenizer {
                 for (offset, part) in parts {
                     let lower_part = part.to_lowercase();
                     if lower_part != lower {
-                        push(&mut tokens, start + offset, part.len(), &lower_part, position);
+                        push(
+                            &mut tokens,
+                            start + offset,
+                            part.len(),
+                            &lower_part,
+                            position,
+                        );
                     }
                 }
             }
-            position += 1;
         }
         VecTokenStream { tokens, index: 0 }
     }
@@ -111,9 +121,7 @@ fn identifiers(text: &str) -> impl Iterator<Item = (usize, &str)> {
     for (i, &(offset, c)) in bytes.iter().enumerate() {
         let inner_dash = (c == '-' || c == '.')
             && start.is_some()
-            && bytes
-                .get(i + 1)
-                .is_some_and(|(_, n)| n.is_alphanumeric());
+            && bytes.get(i + 1).is_some_and(|(_, n)| n.is_alphanumeric());
         if c.is_alphanumeric() || c == '_' || inner_dash {
             start.get_or_insert(offset);
         } else if let Some(s) = start.take() {
@@ -142,7 +150,9 @@ fn parts(word: &str) -> Vec<(usize, &str)> {
             let cur = chars[i].1;
             let next = chars.get(i + 1).map(|(_, c)| *c);
             let boundary = (prev.is_lowercase() && cur.is_uppercase())
-                || (prev.is_uppercase() && cur.is_uppercase() && next.is_some_and(char::is_lowercase));
+                || (prev.is_uppercase()
+                    && cur.is_uppercase()
+                    && next.is_some_and(char::is_lowercase));
             if boundary {
                 let at = chars[i].0;
                 out.push((seg_start + start, &seg[start..at]));
@@ -183,10 +193,19 @@ mod tests {
 
     #[test]
     fn identifiers_whole_and_split() {
-        assert_eq!(t("CrashLoopBackOff"), ["crashloopbackoff", "crash", "loop", "back", "off"]);
-        assert_eq!(t("pg_stat_activity"), ["pg_stat_act", "pg", "stat", "activ"]);
+        assert_eq!(
+            t("CrashLoopBackOff"),
+            ["crashloopbackoff", "crash", "loop", "back", "off"]
+        );
+        assert_eq!(
+            t("pg_stat_activity"),
+            ["pg_stat_act", "pg", "stat", "activ"]
+        );
         assert_eq!(t("OOMKilled"), ["oomkil", "oom", "kill"]);
-        assert_eq!(t("-n crossplane-system"), ["crossplane-system", "crossplan", "system"]);
+        assert_eq!(
+            t("-n crossplane-system"),
+            ["crossplane-system", "crossplan", "system"]
+        );
         assert_eq!(t("x509 5xx"), ["x509", "5xx"]);
     }
 

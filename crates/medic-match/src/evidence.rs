@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, HashSet};
 
 use crate::alert::Alert;
-use crate::normalize::{log_message, mask, workload_of_pod};
+use crate::normalize::{Severity, log_line, log_message, mask, workload_of_pod};
 
 /// What an incident shows.
 #[derive(Debug, Clone)]
@@ -64,6 +64,9 @@ pub(crate) struct Query {
     pub(crate) pieces: Vec<(String, f32)>,
     /// Messages masked for exact comparison with signals, one per line or annotation.
     pub(crate) exact: Vec<String>,
+    /// The messages of multi-line evidence, one per distinct line: the line that carries
+    /// the error may cover a problem well while the noise around it does not.
+    pub(crate) lines: Vec<String>,
     /// Label key and value pairs worth looking for in guides.
     pub(crate) labels: Vec<(String, String)>,
     /// The alert's name.
@@ -95,11 +98,13 @@ fn text_query(text: &str) -> Query {
     let mut q = Query::default();
     let mut seen = HashSet::new();
     let mut messages = Vec::new();
+    let mut quiet = Vec::new();
+    let mut loud = Vec::new();
     for line in text.lines() {
         if line.trim().is_empty() {
             continue;
         }
-        let message = log_message(line);
+        let (message, severity) = log_line(line);
         let masked = mask(&message);
         if masked.is_empty() || !seen.insert(masked.clone()) {
             continue;
@@ -110,13 +115,32 @@ fn text_query(text: &str) -> Query {
         if whole != masked && seen.insert(whole.clone()) {
             q.exact.push(whole);
         }
-        messages.push(message);
         q.exact.push(masked);
+        match severity {
+            Severity::Quiet => quiet.push(message),
+            Severity::Loud => {
+                loud.push(message.clone());
+                messages.push(message);
+            }
+            Severity::Unknown => messages.push(message),
+        }
         if seen.len() >= MAX_LINES {
             break;
         }
     }
+    // Warnings and errors are what an engineer reads first; info and debug lines are
+    // context. Lines without a level count in full.
+    let multi = messages.len() + quiet.len() > 1;
     q.pieces.push((messages.join("\n"), 1.0));
+    if !loud.is_empty() {
+        q.pieces.push((loud.join("\n"), 0.5));
+    }
+    if !quiet.is_empty() {
+        q.pieces.push((quiet.join("\n"), 0.25));
+    }
+    if multi {
+        q.lines = messages;
+    }
     q
 }
 
@@ -165,7 +189,11 @@ fn alert_query(alert: &Alert) -> Query {
         if value.chars().all(|c| c.is_ascii_digit() || c == '.') {
             continue;
         }
-        let weight = if WORKLOAD_LABELS.contains(&key.as_str()) { 0.4 } else { 0.2 };
+        let weight = if WORKLOAD_LABELS.contains(&key.as_str()) {
+            0.4
+        } else {
+            0.2
+        };
         q.pieces.push((value.to_owned(), weight));
         q.labels.push((key.clone(), value.to_owned()));
     }
@@ -183,13 +211,58 @@ fn runbook_stem(url: &str) -> Option<String> {
 
 /// PromQL functions and keywords: not metric names.
 const PROMQL_WORDS: &[&str] = &[
-    "sum", "rate", "irate", "increase", "avg", "min", "max", "count", "by", "on", "without",
-    "ignoring", "group_left", "group_right", "and", "or", "unless", "bool", "offset",
-    "histogram_quantile", "time", "abs", "absent", "absent_over_time", "delta", "deriv",
-    "predict_linear", "changes", "resets", "label_replace", "label_join", "topk", "bottomk",
-    "quantile", "stddev", "stdvar", "count_values", "vector", "scalar", "clamp_min",
-    "clamp_max", "avg_over_time", "max_over_time", "min_over_time", "sum_over_time",
-    "count_over_time", "quantile_over_time", "last_over_time", "round", "ceil", "floor", "le",
+    "sum",
+    "rate",
+    "irate",
+    "increase",
+    "avg",
+    "min",
+    "max",
+    "count",
+    "by",
+    "on",
+    "without",
+    "ignoring",
+    "group_left",
+    "group_right",
+    "and",
+    "or",
+    "unless",
+    "bool",
+    "offset",
+    "histogram_quantile",
+    "time",
+    "abs",
+    "absent",
+    "absent_over_time",
+    "delta",
+    "deriv",
+    "predict_linear",
+    "changes",
+    "resets",
+    "label_replace",
+    "label_join",
+    "topk",
+    "bottomk",
+    "quantile",
+    "stddev",
+    "stdvar",
+    "count_values",
+    "vector",
+    "scalar",
+    "clamp_min",
+    "clamp_max",
+    "avg_over_time",
+    "max_over_time",
+    "min_over_time",
+    "sum_over_time",
+    "count_over_time",
+    "quantile_over_time",
+    "last_over_time",
+    "round",
+    "ceil",
+    "floor",
+    "le",
 ];
 
 /// Metric names in the `g0.expr` of a Prometheus graph URL.
@@ -197,10 +270,7 @@ fn expression_metrics(url: &str) -> BTreeSet<String> {
     let Some(query) = url.split_once('?').map(|(_, q)| q) else {
         return BTreeSet::new();
     };
-    let Some(expr) = query
-        .split('&')
-        .find_map(|kv| kv.strip_prefix("g0.expr="))
-    else {
+    let Some(expr) = query.split('&').find_map(|kv| kv.strip_prefix("g0.expr=")) else {
         return BTreeSet::new();
     };
     let expr = percent_decode(&expr.replace('+', " "));
@@ -235,7 +305,10 @@ fn percent_decode(s: &str) -> String {
     while i < bytes.len() {
         if bytes[i] == b'%'
             && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16)
+            && let Ok(b) = u8::from_str_radix(
+                std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
+                16,
+            )
         {
             out.push(b);
             i += 3;
@@ -254,11 +327,15 @@ mod tests {
     #[test]
     fn runbook_urls() {
         assert_eq!(
-            runbook_stem("https://runbooks.prometheus-operator.dev/runbooks/kubernetes/kubepodcrashlooping"),
+            runbook_stem(
+                "https://runbooks.prometheus-operator.dev/runbooks/kubernetes/kubepodcrashlooping"
+            ),
             Some("kubepodcrashlooping".to_owned())
         );
         assert_eq!(
-            runbook_stem("https://github.com/openshift/runbooks/blob/master/alerts/x/KubeAPIDown.md"),
+            runbook_stem(
+                "https://github.com/openshift/runbooks/blob/master/alerts/x/KubeAPIDown.md"
+            ),
             Some("kubeapidown".to_owned())
         );
     }
@@ -272,7 +349,12 @@ mod tests {
         assert!(m.contains("pg_stat_activity_count"), "{m:?}");
         assert!(m.contains("pg_settings_max_connections"), "{m:?}");
         assert!(!m.contains("server"), "{m:?}");
-        let m = expression_metrics("http://p/graph?g0.expr=probe_ssl_earliest_cert_expiry%7Bjob%3D%22b%22%7D+-+time%28%29+%3C+0");
-        assert_eq!(m.into_iter().collect::<Vec<_>>(), ["probe_ssl_earliest_cert_expiry"]);
+        let m = expression_metrics(
+            "http://p/graph?g0.expr=probe_ssl_earliest_cert_expiry%7Bjob%3D%22b%22%7D+-+time%28%29+%3C+0",
+        );
+        assert_eq!(
+            m.into_iter().collect::<Vec<_>>(),
+            ["probe_ssl_earliest_cert_expiry"]
+        );
     }
 }

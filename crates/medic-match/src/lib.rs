@@ -20,6 +20,7 @@ mod evidence;
 mod matcher;
 mod normalize;
 mod signals;
+mod synonyms;
 
 pub use alert::{Alert, AlertError, alerts_in, parse_alerts};
 pub use evidence::Evidence;

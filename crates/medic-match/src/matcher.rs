@@ -10,13 +10,14 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query as TantivyQuery, Ter
 use tantivy::schema::{
     Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value,
 };
-use tantivy::tokenizer::TextAnalyzer;
+use tantivy::tokenizer::{PreTokenizedString, TextAnalyzer};
 use tantivy::{Index, IndexReader, TantivyDocument, Term, doc};
 use thiserror::Error;
 
 use crate::analyzer::{ANALYZER, analyzer};
 use crate::evidence::{Evidence, Query};
 use crate::signals::{Hit, SignalIndex};
+use crate::synonyms::Synonyms;
 
 /// What went wrong building the index.
 #[derive(Debug, Error)]
@@ -109,6 +110,10 @@ pub struct Matcher {
     entries: Vec<Entry>,
     signals: SignalIndex,
     df: HashMap<String, u32>,
+    synonyms: Synonyms,
+    /// Keep every candidate and say why it would be kept or dropped (MEDIC_MATCH_CALIBRATE=1):
+    /// the data the "no match" threshold is set from.
+    calibrate: bool,
 }
 
 /// Weights of signal kinds when the whole signal is in the evidence.
@@ -156,11 +161,15 @@ fn part_texts(guide: &Guide, p: &Problem) -> Vec<String> {
         .causes
         .iter()
         .map(|c| {
-            [Some(c.text.as_str()), c.error.as_deref(), c.solution.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" ")
+            [
+                Some(c.text.as_str()),
+                c.error.as_deref(),
+                c.solution.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ")
         })
         .collect::<Vec<_>>()
         .join("\n");
@@ -232,9 +241,20 @@ impl Matcher {
                 let mut terms = Vec::with_capacity(texts.len());
                 let mut all = HashSet::new();
                 for (field, text) in fields.iter().zip(&texts) {
-                    document.add_text(*field, text);
-                    let set: HashSet<String> =
-                        crate::analyzer::terms(&mut analyzer, text).into_iter().collect();
+                    // Analysed once: the same tokens feed the index and the term sets.
+                    let mut tokens = Vec::new();
+                    let mut stream = analyzer.token_stream(text);
+                    while tantivy::tokenizer::TokenStream::advance(&mut stream) {
+                        tokens.push(tantivy::tokenizer::TokenStream::token(&stream).clone());
+                    }
+                    let set: HashSet<String> = tokens.iter().map(|t| t.text.clone()).collect();
+                    document.add_pre_tokenized_text(
+                        *field,
+                        PreTokenizedString {
+                            text: String::new(),
+                            tokens,
+                        },
+                    );
                     all.extend(set.iter().cloned());
                     terms.push(set);
                 }
@@ -268,14 +288,18 @@ impl Matcher {
         }
         writer.commit()?;
         let reader = index.reader()?;
+        let signals = SignalIndex::new(guides);
+        let mut analyzer_for_synonyms = analyzer.clone();
         Ok(Self {
             reader,
             fields,
             pid,
             analyzer,
             entries,
-            signals: SignalIndex::new(guides),
+            signals,
             df,
+            calibrate: std::env::var_os("MEDIC_MATCH_CALIBRATE").is_some(),
+            synonyms: Synonyms::new(&mut analyzer_for_synonyms),
         })
     }
 
@@ -328,6 +352,9 @@ impl Matcher {
                 });
             }
         }
+        // Words that mean the same to an on-call engineer: searched at a lower weight,
+        // and a problem using one of them covers the evidence's word.
+        let expansions = self.synonyms.expand(&weights);
         let mut terms: Vec<(String, f32)> = weights.into_iter().collect();
         terms.sort_by(|a, b| {
             (b.1 * self.idf(&b.0))
@@ -336,7 +363,9 @@ impl Matcher {
         });
         terms.truncate(256);
 
-        let text_scores = self.text_scores(&terms);
+        let mut searched = terms.clone();
+        searched.extend(expansions.iter().map(|(t, w, _)| (t.clone(), *w)));
+        let text_scores = self.text_scores(&searched);
         let tokens = query_tokens(&query);
         let hits = self.signals.find(&query.exact, &tokens);
 
@@ -346,12 +375,20 @@ impl Matcher {
         }
         for hit in &hits {
             let entry = &self.signals.entries[hit.entry];
-            candidates.entry(entry.problem).or_default().hits.push(hit.clone());
+            candidates
+                .entry(entry.problem)
+                .or_default()
+                .hits
+                .push(hit.clone());
         }
         if let Some(name) = &query.alert_name {
-            let key: String = name.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect();
+            let key: String = name
+                .to_lowercase()
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect();
             for (pid, e) in self.entries.iter().enumerate() {
-                if e.names.iter().any(|n| *n == key) {
+                if e.names.contains(&key) {
                     candidates.entry(pid).or_default().alert_named = true;
                 }
             }
@@ -359,30 +396,79 @@ impl Matcher {
         if let Some(runbook) = &query.runbook {
             let key: String = runbook.chars().filter(|c| c.is_alphanumeric()).collect();
             for (pid, e) in self.entries.iter().enumerate() {
-                if e.names.iter().any(|n| *n == key) {
+                if e.names.contains(&key) {
                     candidates.entry(pid).or_default().runbook = true;
                 }
             }
         }
 
-        let total_idf: f32 = terms.iter().map(|(t, w)| w * self.idf(t)).sum::<f32>().max(1e-6);
+        let total_idf: f32 = terms
+            .iter()
+            .map(|(t, w)| w * self.idf(t))
+            .sum::<f32>()
+            .max(1e-6);
+        // The share of the evidence (idf-weighted) that no guide mentions at all: high when
+        // the evidence is about a system the guides do not cover.
+        let unknown: f32 = terms
+            .iter()
+            .filter(|(t, _)| !self.df.contains_key(t))
+            .map(|(t, w)| w * self.idf(t))
+            .sum::<f32>()
+            / total_idf;
+        // Distinct terms of each evidence line long enough to judge on its own.
+        let line_terms: Vec<Vec<String>> = query
+            .lines
+            .iter()
+            .take(MAX_LINES_COVERED)
+            .map(|l| {
+                let mut t = crate::analyzer::terms(&mut analyzer, l);
+                t.sort();
+                t.dedup();
+                t
+            })
+            .filter(|t| t.len() >= 4)
+            .collect();
         let mut out: Vec<(f32, Match)> = Vec::new();
         for (pid, mut c) in candidates {
             let e = &self.entries[pid];
             let covered: f32 = terms
                 .iter()
-                .filter(|(t, _)| e.all.contains(t))
+                .filter(|(t, _)| {
+                    e.all.contains(t)
+                        || expansions
+                            .iter()
+                            .any(|(x, _, of)| of == t && e.all.contains(x))
+                })
                 .map(|(t, w)| w * self.idf(t))
                 .sum();
             c.coverage = covered / total_idf;
+            for line in &line_terms {
+                let all: f32 = line.iter().map(|t| self.idf(t)).sum();
+                let hit: f32 = line
+                    .iter()
+                    .filter(|t| e.all.contains(*t))
+                    .map(|t| self.idf(t))
+                    .sum();
+                if all > 0.0 {
+                    c.coverage = c.coverage.max(LINE_COVERAGE_FACTOR * hit / all);
+                }
+            }
             let (bonus, strong, mut reasons) = self.signal_bonus(&c, &query, e);
             let label_reasons = self.label_reasons(&query, e);
             let label_bonus = label_reasons.len().min(3) as f32 * 0.75;
-            let score = c.text * (0.4 + c.coverage) + bonus + label_bonus;
+            let score = c.text * (0.4 + c.coverage).powf(1.5) + 2.0 * (bonus + label_bonus);
+            // Trusted when exact evidence backs it, or when it covers enough of the evidence
+            // and the evidence is not mostly about things no guide mentions.
             let accepted = strong
-                || (c.coverage >= COVERAGE_MIN && c.text >= TEXT_MIN)
-                || (bonus >= 3.0 && c.coverage >= 0.25);
-            if !accepted {
+                || (c.coverage >= COVERAGE_MIN && unknown <= UNKNOWN_MAX)
+                || (c.coverage >= COVERAGE_FLOOR
+                    && c.coverage / (c.coverage + unknown) >= COVERAGE_SHARE_MIN);
+            if self.calibrate {
+                reasons.push(format!(
+                    "calibration: text={:.3} coverage={:.3} bonus={:.3} strong={} accepted={} unknown={:.3}",
+                    c.text, c.coverage, bonus, strong, accepted, unknown
+                ));
+            } else if !accepted {
                 continue;
             }
             reasons.extend(self.word_reasons(&terms, &surface, e));
@@ -401,7 +487,7 @@ impl Matcher {
         // Runners-up far behind the best are noise, not alternatives.
         let best = out.first().map_or(0.0, |(s, _)| *s);
         out.into_iter()
-            .filter(|(s, _)| *s >= best * RUNNER_UP_MIN)
+            .filter(|(s, _)| self.calibrate || *s >= best * RUNNER_UP_MIN)
             .take(top)
             .map(|(_, m)| m)
             .collect()
@@ -463,8 +549,14 @@ impl Matcher {
         }
         let mut hits: Vec<&Hit> = c.hits.iter().collect();
         hits.sort_by(|a, b| {
-            let wa = signal_weight(self.signals.entries[a.entry].kind, self.signals.entries[a.entry].masked.len()) * a.strength;
-            let wb = signal_weight(self.signals.entries[b.entry].kind, self.signals.entries[b.entry].masked.len()) * b.strength;
+            let wa = signal_weight(
+                self.signals.entries[a.entry].kind,
+                self.signals.entries[a.entry].masked.len(),
+            ) * a.strength;
+            let wb = signal_weight(
+                self.signals.entries[b.entry].kind,
+                self.signals.entries[b.entry].masked.len(),
+            ) * b.strength;
             wb.total_cmp(&wa)
         });
         let mut signal_bonus = 0.0f32;
@@ -475,17 +567,35 @@ impl Matcher {
                     .alert_name
                     .as_deref()
                     .is_some_and(|n| n.eq_ignore_ascii_case(&s.value));
-            let kind = if alert_term { SignalKind::AlertName } else { s.kind };
+            let kind = if alert_term {
+                SignalKind::AlertName
+            } else {
+                s.kind
+            };
             if kind == SignalKind::AlertName && c.alert_named {
                 // Already counted: the alert names this problem.
                 continue;
             }
-            let w = signal_weight(kind, s.masked.len()) * hit.strength;
+            // A signal in the heading is what the section is about.
+            let in_title = if s.line == e.line { 2.0 } else { 1.0 };
+            let w = signal_weight(kind, s.masked.len()) * hit.strength * in_title;
             signal_bonus += w;
+            // Evidence strong enough to trust a match on its own: an alert name, a
+            // distinctive Kubernetes reason (`CrashLoopBackOff`, not `Pending`), or an error
+            // string of some length that few problems share.
+            let distinctive = s.spread <= STRONG_SPREAD_MAX;
             match kind {
-                SignalKind::AlertName | SignalKind::K8sReason => strong = true,
+                SignalKind::AlertName => strong = true,
+                SignalKind::K8sReason
+                    if s.value.chars().filter(char::is_ascii_uppercase).count() >= 2 =>
+                {
+                    strong = true;
+                }
                 SignalKind::ErrorText | SignalKind::LogTemplate
-                    if hit.strength >= 0.5 && s.masked.len() >= 12 =>
+                    if distinctive
+                        && hit.strength >= 0.5
+                        && s.masked.len() >= 15
+                        && s.masked.split(' ').count() >= 3 =>
                 {
                     strong = true;
                 }
@@ -550,8 +660,18 @@ impl Matcher {
             .map(|(_, part, mut words)| {
                 words.truncate(6);
                 let quoted: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
-                let line = if part == Part::Symptoms { e.symptoms_line } else { e.line };
-                format!("words {} in {} at {}:{}", quoted.join(", "), part.name(), e.path, line)
+                let line = if part == Part::Symptoms {
+                    e.symptoms_line
+                } else {
+                    e.line
+                };
+                format!(
+                    "words {} in {} at {}:{}",
+                    quoted.join(", "),
+                    part.name(),
+                    e.path,
+                    line
+                )
             })
             .collect()
     }
@@ -565,20 +685,36 @@ impl Matcher {
             let commands = &e.terms[4];
             let context = &e.terms[6];
             if commands.contains(whole) {
-                out.push(format!("label {key}={value} ∈ guide commands ({}:{})", e.path, e.line));
+                out.push(format!(
+                    "label {key}={value} ∈ guide commands ({}:{})",
+                    e.path, e.line
+                ));
             } else if context.contains(whole) || e.terms[5].contains(whole) {
-                out.push(format!("label {key}={value} ∈ guide text ({}:{})", e.path, e.line));
+                out.push(format!(
+                    "label {key}={value} ∈ guide text ({}:{})",
+                    e.path, e.line
+                ));
             }
         }
         out
     }
 }
 
-/// Minimum share of the evidence's (idf-weighted) words a match must contain when no
-/// exact signal backs it, and the minimum text score. Calibrated on the evaluation sets
-/// (`scripts/eval-match`): see docs/matching.md.
-const COVERAGE_MIN: f32 = 0.5;
-const TEXT_MIN: f32 = 4.0;
+/// When no exact signal backs a match: the share of the evidence's (idf-weighted) words it
+/// must contain, the most of the evidence that may be unknown to every guide, and the
+/// alternative of covering most of what the guides do know. Calibrated on the evaluation
+/// sets with MEDIC_MATCH_CALIBRATE=1: see docs/matching.md.
+const COVERAGE_MIN: f32 = 0.35;
+const UNKNOWN_MAX: f32 = 0.45;
+const COVERAGE_FLOOR: f32 = 0.15;
+const COVERAGE_SHARE_MIN: f32 = 0.7;
+
+/// An error string stated by more problems than this does not decide a match alone.
+const STRONG_SPREAD_MAX: usize = 3;
+
+/// Multi-line evidence: how much one line's coverage counts, and how many lines are read.
+const LINE_COVERAGE_FACTOR: f32 = 0.85;
+const MAX_LINES_COVERED: usize = 200;
 
 /// Runners-up must score at least this share of the best match.
 const RUNNER_UP_MIN: f32 = 0.15;
@@ -602,7 +738,9 @@ fn query_tokens(query: &Query) -> Vec<String> {
         }
     };
     for (text, _) in &query.pieces {
-        for w in text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':' || c == '-' || c == '.')) {
+        for w in text
+            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':' || c == '-' || c == '.'))
+        {
             let w = w.trim_matches(['.', ':', '-']);
             if w.len() >= 3 {
                 push(w.to_lowercase());

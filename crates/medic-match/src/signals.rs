@@ -21,6 +21,8 @@ pub(crate) struct Entry {
     /// Masked fragments between placeholders; all must appear for a hit.
     pub(crate) fragments: Vec<String>,
     pub(crate) line: usize,
+    /// How many problems state the same (masked) signal: the fewer, the more telling.
+    pub(crate) spread: usize,
 }
 
 /// A signal found in the evidence.
@@ -111,10 +113,21 @@ impl SignalIndex {
                         masked,
                         fragments,
                         line: s.span.line,
+                        spread: 0,
                     });
                 }
                 problem += 1;
             }
+        }
+        let mut problems_of: HashMap<String, std::collections::HashSet<usize>> = HashMap::new();
+        for e in &entries {
+            problems_of
+                .entry(e.masked.clone())
+                .or_default()
+                .insert(e.problem);
+        }
+        for e in &mut entries {
+            e.spread = problems_of.get(&e.masked).map_or(1, |p| p.len());
         }
         let mut patterns: Vec<String> = Vec::new();
         let mut pattern_ids: HashMap<String, usize> = HashMap::new();
@@ -240,10 +253,16 @@ mod tests {
 
     #[test]
     fn placeholders_split_signals() {
-        assert_eq!(fragments("Provider registered: {name}"), ["provider registered:"]);
+        assert_eq!(
+            fragments("Provider registered: {name}"),
+            ["provider registered:"]
+        );
         assert_eq!(
             fragments("Failed to pull image \"<registry>/app:1.0\": connect: connection refused"),
-            ["failed to pull image", "/app:#: connect: connection refused"]
+            [
+                "failed to pull image",
+                "/app:#: connect: connection refused"
+            ]
         );
         assert!(fragments("x").is_empty());
     }

@@ -16,7 +16,7 @@ use brush_parser::ast::{
     IoFileRedirectTarget, IoRedirect, Pipeline, SeparatorOperator, SimpleCommand,
 };
 use brush_parser::word::{WordPiece, WordPieceWithSource};
-use brush_parser::{Parser, ParserOptions};
+use brush_parser::{Parser, ParserOptions, Token};
 
 use crate::tools::args::is_harmless_sink;
 use crate::tools::{Call, MAX_DEPTH, classify_call, program_name};
@@ -27,6 +27,12 @@ const MAX_LEN: usize = 64 * 1024;
 
 /// Most nesting brackets medic lets the parser see (it recurses on them).
 const MAX_BRACKETS: usize = 200;
+
+/// Most `(` operators without a matching `)` medic lets the parser see. For
+/// each one brush-parser tries `((…))` arithmetic, then a subshell, then a
+/// plain token, so its time doubles with every one (22 of them took seconds).
+/// An unclosed `(` never parses in bash, so refusing early loses nothing.
+const MAX_UNCLOSED_PARENS: usize = 8;
 
 /// Classifies a shell command line.
 pub(crate) fn classify_shell(text: &str, depth: usize) -> Verdict {
@@ -48,10 +54,7 @@ pub(crate) fn classify_shell(text: &str, depth: usize) -> Verdict {
     }
     // brush-parser is not written to be panic-free on every input; a panic in
     // it must become an unknown verdict, never a crash.
-    let parsed = catch_unwind(AssertUnwindSafe(|| {
-        let mut parser = Parser::new(std::io::Cursor::new(text), &ParserOptions::default());
-        parser.parse_program().map_err(|e| e.to_string())
-    }));
+    let parsed = catch_unwind(AssertUnwindSafe(|| parse(text)));
     let program = match parsed {
         Ok(Ok(program)) => program,
         Ok(Err(error)) => return Verdict::unknown(format!("shell syntax does not parse: {error}")),
@@ -69,6 +72,38 @@ pub(crate) fn classify_shell(text: &str, depth: usize) -> Verdict {
         return Verdict::unknown("no command");
     }
     verdict
+}
+
+/// Parses a command line with brush-parser, refusing token streams it would
+/// take exponential time on; errors are messages for a verdict's reason.
+fn parse(text: &str) -> Result<brush_parser::ast::Program, String> {
+    let options = ParserOptions::default();
+    match brush_parser::uncached_tokenize_str(text, &options.tokenizer_options()) {
+        Ok(tokens) => {
+            let unclosed = unclosed_parens(&tokens);
+            if unclosed > MAX_UNCLOSED_PARENS {
+                return Err(format!("{unclosed} `(` are never closed"));
+            }
+            brush_parser::parse_tokens(&tokens, &options).map_err(|e| e.to_string())
+        }
+        // Parse again for the error message with its position.
+        Err(_) => Parser::new(std::io::Cursor::new(text), &options)
+            .parse_program()
+            .map_err(|e| e.to_string()),
+    }
+}
+
+/// How many `(` operators have no `)` after them to match.
+fn unclosed_parens(tokens: &[Token]) -> usize {
+    let mut open = 0_usize;
+    for token in tokens {
+        match token {
+            Token::Operator(op, _) if op == "(" => open += 1,
+            Token::Operator(op, _) if op == ")" => open = open.saturating_sub(1),
+            _ => {}
+        }
+    }
+    open
 }
 
 /// Walks one parsed program.
@@ -542,5 +577,25 @@ mod tests {
         assert_eq!(safety("(((((("), Safety::Unknown);
         assert_eq!(safety(&"$(".repeat(500)), Safety::Unknown);
         assert_eq!(safety(""), Safety::Unknown);
+    }
+
+    #[test]
+    fn unclosed_parens_are_refused_before_parsing() {
+        // Found by fuzzing: brush-parser's time doubles with each unclosed `(`;
+        // this one ran for more than 10 seconds.
+        let fuzzed = "(((((((((((((((((((((( +short api.ex:INSERT INTO au((((((((((((( \
+                      +short api.ex:INSERT INTO audit VALUdit VALUES (1)";
+        let v = classify_shell(fuzzed, 0);
+        assert_eq!(v.safety, Safety::Unknown);
+        assert!(
+            v.reasons.iter().any(|r| r.contains("are never closed")),
+            "{v:?}"
+        );
+        assert_eq!(safety(&format!("{} x", "( ".repeat(40))), Safety::Unknown);
+        // Balanced ones, however deep, still parse.
+        assert_eq!(
+            safety(&format!("{}ls{}", "(ls; ".repeat(30), ")".repeat(30))),
+            Safety::Read
+        );
     }
 }

@@ -293,7 +293,13 @@ fn classify_rejects_binary_stdin() {
 
 #[test]
 fn match_an_error_string_with_reasons() {
-    let (out, _) = medic(&["match", "FATAL:  sorry, too many clients already", "-g", "examples/guides"]).expect(0);
+    let (out, _) = medic(&[
+        "match",
+        "FATAL:  sorry, too many clients already",
+        "-g",
+        "examples/guides",
+    ])
+    .expect(0);
     let first = out.lines().next().unwrap();
     assert!(first.starts_with("1. postgresql.md#"), "{out}");
     assert!(out.contains("too many clients already"), "{out}");
@@ -305,23 +311,47 @@ fn match_reads_log_lines_from_stdin() {
     let logs = b"2026-11-23T07:04:30.193Z INFO starting worker pool size=8\n\
         {\"level\":\"error\",\"ts\":1700000000.1,\"msg\":\"OOM command not allowed when used memory > 'maxmemory'.\"}\n\
         2026-11-23T07:04:31.001Z INFO retrying in 2s\n";
-    let (out, _) = medic(&["match", "-", "-g", "examples/guides", "--json"]).stdin(logs).expect(0);
+    let (out, _) = medic(&["match", "-", "-g", "examples/guides", "--json"])
+        .stdin(logs)
+        .expect(0);
     let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
-    assert!(v["matches"][0]["id"].as_str().unwrap().starts_with("redis.md#"), "{out}");
+    assert!(
+        v["matches"][0]["id"]
+            .as_str()
+            .unwrap()
+            .starts_with("redis.md#"),
+        "{out}"
+    );
     assert!(!v["matches"][0]["reasons"].as_array().unwrap().is_empty());
 }
 
 #[test]
 fn match_an_alertmanager_payload() {
-    let (out, _) = medic(&["match", "--alert", "crates/medic/tests/data/alertmanager-webhook-sample.json", "-g", "examples/guides"]).expect(0);
+    let (out, _) = medic(&[
+        "match",
+        "--alert",
+        "crates/medic/tests/data/alertmanager-webhook-sample.json",
+        "-g",
+        "examples/guides",
+    ])
+    .expect(0);
     assert!(out.starts_with("alert TargetDown firing"), "{out}");
-    assert!(out.contains("1. prometheus-alertmanager.md#targetdown"), "{out}");
+    assert!(
+        out.contains("1. prometheus-alertmanager.md#targetdown"),
+        "{out}"
+    );
     assert!(out.contains("alert TargetDown"), "{out}");
 }
 
 #[test]
 fn match_nothing_exits_1() {
-    let (out, _) = medic(&["match", "the office coffee machine is out of beans", "-g", "examples/guides"]).expect(1);
+    let (out, _) = medic(&[
+        "match",
+        "the office coffee machine is out of beans",
+        "-g",
+        "examples/guides",
+    ])
+    .expect(1);
     assert!(out.starts_with("no problem matches"), "{out}");
 }
 
@@ -330,32 +360,60 @@ fn match_batch_lines() {
     let batch = b"{\"id\":1,\"query\":\"FATAL:  sorry, too many clients already\"}\n\
         {\"id\":\"a\",\"query\":{\"labels\":{\"alertname\":\"TargetDown\",\"job\":\"node\"},\"annotations\":{\"summary\":\"Target is down\"}}}\n\
         {\"id\":3,\"query\":\"the office coffee machine is out of beans\"}\n";
-    let (out, _) = medic(&["match", "--batch", "-", "--json", "-g", "examples/guides"]).stdin(batch).expect(0);
-    let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let (out, _) = medic(&["match", "--batch", "-", "--json", "-g", "examples/guides"])
+        .stdin(batch)
+        .expect(0);
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[0]["id"], 1);
-    assert!(lines[0]["matches"][0]["id"].as_str().unwrap().starts_with("postgresql.md#"));
+    assert!(
+        lines[0]["matches"][0]["id"]
+            .as_str()
+            .unwrap()
+            .starts_with("postgresql.md#")
+    );
     assert_eq!(lines[1]["id"], "a");
-    assert_eq!(lines[1]["matches"][0]["id"], "prometheus-alertmanager.md#targetdown");
+    assert_eq!(
+        lines[1]["matches"][0]["id"],
+        "prometheus-alertmanager.md#targetdown"
+    );
     assert!(lines[1]["matches"][0]["score"].as_f64().unwrap() > 0.0);
     assert_eq!(lines[2]["matches"].as_array().unwrap().len(), 0);
 }
 
 #[test]
 fn match_bad_input() {
-    let (_, err) = medic(&["match", "--batch", "-", "-g", "examples/guides"]).stdin(b"{\"id\":1,\"query\":\"x\"}\n{not json\n").expect(2);
-    assert!(err.contains("standard input line 2: not valid JSON"), "{err}");
-    let (_, err) = medic(&["match", "--alert", "-", "-g", "examples/guides"]).stdin(b"{\"receiver\":\"x\",\n\"alerts\":[]}").expect(2);
+    let (_, err) = medic(&["match", "--batch", "-", "-g", "examples/guides"])
+        .stdin(b"{\"id\":1,\"query\":\"x\"}\n{not json\n")
+        .expect(2);
+    assert!(
+        err.contains("standard input line 2: not valid JSON"),
+        "{err}"
+    );
+    let (_, err) = medic(&["match", "--alert", "-", "-g", "examples/guides"])
+        .stdin(b"{\"receiver\":\"x\",\n\"alerts\":[]}")
+        .expect(2);
     assert!(err.contains("no alerts found"), "{err}");
-    let (_, err) = medic(&["match", "--alert", "-", "-g", "examples/guides"]).stdin(b"{\n\"alerts\": [,]}").expect(2);
+    let (_, err) = medic(&["match", "--alert", "-", "-g", "examples/guides"])
+        .stdin(b"{\n\"alerts\": [,]}")
+        .expect(2);
     assert!(err.contains("line 2"), "{err}");
     let (_, err) = medic(&["match", "   ", "-g", "examples/guides"]).expect(2);
     assert!(err.contains("no evidence"), "{err}");
-    let (_, err) = medic(&["match", "-", "-g", "examples/guides"]).stdin(b"\x00\x01binary").expect(2);
+    let (_, err) = medic(&["match", "-", "-g", "examples/guides"])
+        .stdin(b"\x00\x01binary")
+        .expect(2);
     assert!(err.contains("binary"), "{err}");
     let big = vec![b'a'; 9 * 1024 * 1024];
-    let (_, err) = medic(&["match", "-", "-g", "examples/guides"]).stdin(&big).expect(2);
+    let (_, err) = medic(&["match", "-", "-g", "examples/guides"])
+        .stdin(&big)
+        .expect(2);
     assert!(err.contains("over 8 MiB"), "{err}");
-    let (_, err) = medic(&["match", "--alert", "-", "-g", "examples/guides"]).stdin(b"{\"alerts\":[{\"labels\":{}}]}").expect(2);
+    let (_, err) = medic(&["match", "--alert", "-", "-g", "examples/guides"])
+        .stdin(b"{\"alerts\":[{\"labels\":{}}]}")
+        .expect(2);
     assert!(err.contains("neither labels nor annotations"), "{err}");
 }

@@ -43,7 +43,9 @@ struct BatchResult<'a> {
 pub(crate) fn run(args: &MatchArgs, library: &Library) -> Result<ExitCode> {
     let matcher = Matcher::new(&library.guides).context("cannot index the guides")?;
     if matcher.is_empty() {
-        bail!("the guides hold no problems to match against: run `medic guides` to see what was read");
+        bail!(
+            "the guides hold no problems to match against: run `medic guides` to see what was read"
+        );
     }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -77,7 +79,11 @@ pub(crate) fn run(args: &MatchArgs, library: &Library) -> Result<ExitCode> {
                 write_matches(&mut out, &matches, matcher.len())?;
             }
         }
-        if all_matched { ExitCode::SUCCESS } else { ExitCode::from(1) }
+        if all_matched {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        }
     } else {
         let text = match args.text.as_deref() {
             Some("-") => read_input(Path::new("-"))?,
@@ -85,7 +91,9 @@ pub(crate) fn run(args: &MatchArgs, library: &Library) -> Result<ExitCode> {
             None => String::new(),
         };
         if text.trim().is_empty() {
-            bail!("no evidence: pass the symptom, error message or log lines as TEXT, or `-` to read them from standard input");
+            bail!(
+                "no evidence: pass the symptom, error message or log lines as TEXT, or `-` to read them from standard input"
+            );
         }
         let matches = matcher.search(&Evidence::Text(text), args.top);
         if args.json {
@@ -94,7 +102,11 @@ pub(crate) fn run(args: &MatchArgs, library: &Library) -> Result<ExitCode> {
         } else {
             write_matches(&mut out, &matches, matcher.len())?;
         }
-        if matches.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS }
+        if matches.is_empty() {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        }
     };
     out.flush()?;
     Ok(code)
@@ -111,8 +123,8 @@ fn read_input(path: &Path) -> Result<String> {
             .context("cannot read standard input")?;
         ("standard input".to_owned(), bytes)
     } else {
-        let meta = std::fs::metadata(path)
-            .with_context(|| format!("cannot read `{}`", path.display()))?;
+        let meta =
+            std::fs::metadata(path).with_context(|| format!("cannot read `{}`", path.display()))?;
         if meta.len() > MAX_EVIDENCE_BYTES {
             bail!(
                 "`{}` is {:.1} MB: evidence is limited to {} MiB; pass the relevant part",
@@ -121,7 +133,8 @@ fn read_input(path: &Path) -> Result<String> {
                 MAX_EVIDENCE_BYTES / 1024 / 1024
             );
         }
-        let bytes = std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
         (format!("`{}`", path.display()), bytes)
     };
     if bytes.len() as u64 > MAX_EVIDENCE_BYTES {
@@ -131,7 +144,9 @@ fn read_input(path: &Path) -> Result<String> {
         );
     }
     if bytes.contains(&0) {
-        bail!("{name} is binary (contains NUL bytes): pass text — an error message, log lines or an alert");
+        bail!(
+            "{name} is binary (contains NUL bytes): pass text — an error message, log lines or an alert"
+        );
     }
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
@@ -184,13 +199,21 @@ fn run_batch(matcher: &Matcher, path: &Path, top: usize, out: &mut impl Write) -
         }
         writeln!(out)?;
     }
-    Ok(if bad > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
+    Ok(if bad > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// One batch line: `{"id": …, "query": "text" | {alert}}`.
 fn batch_evidence(line: &str) -> std::result::Result<(Value, Evidence), (Value, String)> {
-    let value: Value = serde_json::from_str(line)
-        .map_err(|e| (Value::Null, format!("not valid JSON (column {}): {e}", e.column())))?;
+    let value: Value = serde_json::from_str(line).map_err(|e| {
+        (
+            Value::Null,
+            format!("not valid JSON (column {}): {e}", e.column()),
+        )
+    })?;
     let id = value.get("id").cloned().unwrap_or(Value::Null);
     let evidence = match value.get("query") {
         Some(Value::String(s)) if !s.trim().is_empty() => Evidence::Text(s.clone()),
@@ -219,11 +242,22 @@ fn write_alert_header(out: &mut impl Write, alert: &Alert) -> Result<()> {
         .filter(|(k, _)| k.as_str() != "alertname")
         .map(|(k, v)| format!("{k}={v}"))
         .collect();
-    let status = if alert.status.is_empty() { "" } else { &alert.status };
+    let status = if alert.status.is_empty() {
+        ""
+    } else {
+        &alert.status
+    };
     writeln!(
         out,
         "{} {} {}",
-        term::bold(&format!("alert {}", if alert.name().is_empty() { "(unnamed)" } else { alert.name() })),
+        term::bold(&format!(
+            "alert {}",
+            if alert.name().is_empty() {
+                "(unnamed)"
+            } else {
+                alert.name()
+            }
+        )),
         status,
         term::dim(&labels.join(" "))
     )?;

@@ -1,0 +1,98 @@
+//! Query expansion: words on-call engineers use for the same thing (`sluggish` for
+//! latency, `throttled` for rate limiting), from `synonyms.txt`, searched at a lower
+//! weight so a paraphrased symptom still finds the section that names it differently.
+
+use std::collections::HashMap;
+
+use tantivy::tokenizer::TextAnalyzer;
+
+use crate::analyzer::terms;
+
+/// How much an expansion counts next to the word the evidence used.
+const EXPANSION_WEIGHT: f32 = 0.25;
+
+pub(crate) struct Synonyms {
+    /// Analysed term → the groups it belongs to.
+    groups_of: HashMap<String, Vec<usize>>,
+    /// Each group's analysed terms (a multi-word entry contributes all its words).
+    groups: Vec<Vec<String>>,
+}
+
+impl Synonyms {
+    pub(crate) fn new(analyzer: &mut TextAnalyzer) -> Self {
+        let mut groups = Vec::new();
+        let mut groups_of: HashMap<String, Vec<usize>> = HashMap::new();
+        for line in include_str!("synonyms.txt").lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let id = groups.len();
+            let mut members = Vec::new();
+            for entry in line.split(',') {
+                let entry_terms = terms(analyzer, entry);
+                // Only single-word entries trigger an expansion; phrases are only added.
+                if entry_terms.len() == 1 {
+                    groups_of
+                        .entry(entry_terms[0].clone())
+                        .or_default()
+                        .push(id);
+                }
+                members.extend(entry_terms);
+            }
+            members.sort();
+            members.dedup();
+            groups.push(members);
+        }
+        Self { groups_of, groups }
+    }
+
+    /// The expansions of weighted query terms: (expansion, weight, the term it expands).
+    pub(crate) fn expand(&self, weights: &HashMap<String, f32>) -> Vec<(String, f32, String)> {
+        let mut out: HashMap<String, (f32, String)> = HashMap::new();
+        for (term, weight) in weights {
+            for &g in self
+                .groups_of
+                .get(term)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+            {
+                for member in &self.groups[g] {
+                    if member != term && !weights.contains_key(member) {
+                        let w = weight * EXPANSION_WEIGHT;
+                        let e = out.entry(member.clone()).or_insert((0.0, term.clone()));
+                        if w > e.0 {
+                            *e = (w, term.clone());
+                        }
+                    }
+                }
+            }
+        }
+        let mut v: Vec<(String, f32, String)> =
+            out.into_iter().map(|(k, (w, of))| (k, w, of)).collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::Synonyms;
+    use crate::analyzer::analyzer;
+
+    #[test]
+    fn paraphrases_expand() {
+        let mut a = analyzer();
+        let s = Synonyms::new(&mut a);
+        let mut w = HashMap::new();
+        w.insert("sluggish".to_owned(), 1.0);
+        let e = s.expand(&w);
+        assert!(
+            e.iter().any(|(t, _, of)| t == "latenc" && of == "sluggish"),
+            "{e:?}"
+        );
+        assert!(e.iter().all(|(_, w, _)| *w < 0.5));
+    }
+}
