@@ -50,7 +50,10 @@ impl Synonyms {
     /// The expansions of weighted query terms: (expansion, weight, the term it expands).
     pub(crate) fn expand(&self, weights: &HashMap<String, f32>) -> Vec<(String, f32, String)> {
         let mut out: HashMap<String, (f32, String)> = HashMap::new();
-        for (term, weight) in weights {
+        // In a fixed order, so ties resolve the same way in every process.
+        let mut ordered: Vec<(&String, &f32)> = weights.iter().collect();
+        ordered.sort_by(|a, b| b.1.total_cmp(a.1).then_with(|| a.0.cmp(b.0)));
+        for (term, weight) in ordered {
             for &g in self
                 .groups_of
                 .get(term)

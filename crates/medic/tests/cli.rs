@@ -417,3 +417,19 @@ fn match_bad_input() {
         .expect(2);
     assert!(err.contains("neither labels nor annotations"), "{err}");
 }
+
+#[test]
+fn matching_is_deterministic_across_processes() {
+    let batch = std::fs::read(repo().join("eval/examples.jsonl")).unwrap();
+    let run = || {
+        medic(&["match", "--batch", "-", "--json", "-g", "examples/guides"])
+            .stdin(&batch)
+            .expect(0)
+            .0
+    };
+    let first = run();
+    assert!(first.lines().count() > 100);
+    for _ in 0..2 {
+        assert_eq!(run(), first);
+    }
+}
