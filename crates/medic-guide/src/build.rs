@@ -646,11 +646,7 @@ impl Acc {
     /// A bold label or sub-heading that is not a part name.
     fn label(&mut self, label: &str, rest: &str, span: Span) {
         let label = label.trim().trim_end_matches(':').trim();
-        let description = if rest.is_empty() {
-            label.to_owned()
-        } else {
-            format!("{label}: {rest}")
-        };
+        let description = join_label(label, rest);
         match self.part {
             Part::Lead | Part::In(PartKind::Symptoms | PartKind::Error | PartKind::Impact)
                 if check_like(label) && !self.procedure =>
@@ -836,10 +832,7 @@ impl Acc {
         let lead = item.lead();
         let description = lead
             .map(|l| match &l.label {
-                Some(label) if !l.rest.is_empty() => {
-                    format!("{}: {}", label.trim_end_matches(':'), l.rest)
-                }
-                Some(label) => label.trim_end_matches(':').to_owned(),
+                Some(label) => join_label(label.trim_end_matches(':'), &l.rest),
                 None => l.text.clone(),
             })
             .unwrap_or_default();
@@ -1157,6 +1150,19 @@ impl Acc {
                 signal::push(&mut self.signals, kind, value, *span);
             }
         }
+    }
+}
+
+/// `**Increase max connections** (PostgreSQL):` → `Increase max connections (PostgreSQL)`;
+/// `**Check logs**: for errors` → `Check logs: for errors`.
+fn join_label(label: &str, rest: &str) -> String {
+    let rest = rest.trim().trim_end_matches(':').trim();
+    if rest.is_empty() {
+        label.to_owned()
+    } else if rest.starts_with('(') {
+        format!("{label} {rest}")
+    } else {
+        format!("{label}: {rest}")
     }
 }
 
