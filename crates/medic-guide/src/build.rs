@@ -716,7 +716,7 @@ impl Acc {
                 span,
                 content_line,
             } => self.code(lang, text, *span, *content_line),
-            Block::Table { head, rows, span } => self.table(head, rows, *span),
+            Block::Table { head, rows, .. } => self.table(head, rows),
             Block::Quote { blocks, span } => {
                 for b in blocks {
                     if let Block::Paragraph { inline, .. } = b {
@@ -951,7 +951,7 @@ impl Acc {
                     span,
                     content_line,
                 } => {
-                    let commands = self.block_commands(lang, text, *span, *content_line);
+                    let commands = self.block_commands(lang, text, *content_line);
                     if commands.is_empty() {
                         s.snippets.push(Snippet {
                             lang: lang.clone(),
@@ -967,20 +967,14 @@ impl Acc {
                         self.collect_item(nested, s, texts, false);
                     }
                 }
-                Block::Table { head, rows, span } => self.table(head, rows, *span),
+                Block::Table { head, rows, .. } => self.table(head, rows),
                 _ => {}
             }
         }
     }
 
     /// Commands of a code block, or none when it is not commands; signals from output.
-    fn block_commands(
-        &mut self,
-        lang: &str,
-        text: &str,
-        span: Span,
-        content_line: usize,
-    ) -> Vec<Command> {
+    fn block_commands(&mut self, lang: &str, text: &str, content_line: usize) -> Vec<Command> {
         if lang == "prometheus" || lang == "promql" {
             signal::in_metrics(text, content_line, &mut self.signals);
             return Vec::new();
@@ -1002,12 +996,11 @@ impl Acc {
                 &mut self.signals,
             );
         }
-        let _ = span;
         commands
     }
 
     fn code(&mut self, lang: &str, text: &str, span: Span, content_line: usize) {
-        let commands = self.block_commands(lang, text, span, content_line);
+        let commands = self.block_commands(lang, text, content_line);
         if commands.is_empty() {
             let snippet = Snippet {
                 lang: lang.to_owned(),
@@ -1082,7 +1075,7 @@ impl Acc {
         }
     }
 
-    fn table(&mut self, head: &[String], rows: &[(Vec<String>, Span)], span: Span) {
+    fn table(&mut self, head: &[String], rows: &[(Vec<String>, Span)]) {
         let lower: Vec<String> = head.iter().map(|h| h.to_lowercase()).collect();
         let col = |words: &[&str]| {
             lower
@@ -1124,7 +1117,6 @@ impl Acc {
             }
         }
         self.signal_table(head, rows);
-        let _ = span;
     }
 
     /// Tables of log messages and metrics: their first column are signals.

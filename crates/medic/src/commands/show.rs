@@ -23,10 +23,7 @@ pub(crate) fn run(args: &ShowArgs, mut library: Library) -> Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     match found {
-        Found::Problem(guide, p) if args.json => {
-            serde_json::to_writer_pretty(&mut out, p)?;
-            let _ = guide;
-        }
+        Found::Problem(_, p) if args.json => serde_json::to_writer_pretty(&mut out, p)?,
         Found::Procedure(_, p) if args.json => serde_json::to_writer_pretty(&mut out, p)?,
         Found::Problem(guide, p) => write_problem(&mut out, guide, p)?,
         Found::Procedure(guide, p) => write_procedure(&mut out, guide, p)?,
