@@ -33,6 +33,13 @@ pub struct Guide {
 }
 
 impl Guide {
+    /// The file name without directories or extensions (`runbooks/KubeAPIDown.md` →
+    /// `KubeAPIDown`): what alert runbook links and one-problem runbooks are named by.
+    pub fn file_stem(&self) -> &str {
+        let name = self.path.rsplit('/').next().unwrap_or(&self.path);
+        name.split('.').next().unwrap_or(name)
+    }
+
     /// The problem with this anchor, if any.
     pub fn problem(&self, anchor: &str) -> Option<&Problem> {
         self.problems.iter().find(|p| p.anchor == anchor)

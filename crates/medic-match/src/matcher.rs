@@ -190,14 +190,7 @@ fn part_texts(guide: &Guide, p: &Problem) -> Vec<String> {
         body.push('\n');
         body.push_str(&f.description);
     }
-    let stem = guide
-        .path
-        .rsplit('/')
-        .next()
-        .unwrap_or(&guide.path)
-        .split('.')
-        .next()
-        .unwrap_or("");
+    let stem = guide.file_stem();
     let mut context = p.breadcrumb.join("\n");
     context.push('\n');
     context.push_str(&guide.title);
@@ -226,15 +219,7 @@ impl Matcher {
         let mut entries = Vec::new();
         let mut df: HashMap<String, u32> = HashMap::new();
         for guide in guides {
-            let stem = guide
-                .path
-                .rsplit('/')
-                .next()
-                .unwrap_or(&guide.path)
-                .split('.')
-                .next()
-                .unwrap_or("")
-                .to_lowercase();
+            let stem = guide.file_stem().to_lowercase();
             for p in &guide.problems {
                 let texts = part_texts(guide, p);
                 let mut document = TantivyDocument::default();
