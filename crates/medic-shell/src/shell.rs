@@ -34,6 +34,12 @@ const MAX_BRACKETS: usize = 200;
 /// An unclosed `(` never parses in bash, so refusing early loses nothing.
 const MAX_UNCLOSED_PARENS: usize = 8;
 
+/// Most `$(` a here-document body may leave open for medic to expand it. bash
+/// rejects any; brush-parser's time roughly triples with each one, times the
+/// body's length (eight took seconds). One is let through because the count
+/// does not look at quotes.
+const MAX_UNCLOSED_SUBSTITUTIONS: usize = 1;
+
 /// Classifies a shell command line.
 pub(crate) fn classify_shell(text: &str, depth: usize) -> Verdict {
     if depth > MAX_DEPTH {
@@ -51,6 +57,9 @@ pub(crate) fn classify_shell(text: &str, depth: usize) -> Verdict {
     }
     if text.trim().is_empty() {
         return Verdict::unknown("empty command");
+    }
+    if has_stray_control(text) {
+        return Verdict::unknown("command holds a form feed or a lone `\\r`");
     }
     // brush-parser is not written to be panic-free on every input; a panic in
     // it must become an unknown verdict, never a crash.
@@ -91,6 +100,50 @@ fn parse(text: &str) -> Result<brush_parser::ast::Program, String> {
             .parse_program()
             .map_err(|e| e.to_string()),
     }
+}
+
+/// Whether the text holds a form feed, or a `\r` that is not part of a `\r\n`.
+///
+/// brush-parser's tokenizer trims ASCII whitespace off a here-document tag
+/// (`<<\r`, `<<\x0c`); when the tag is left empty and the text ends in a blank
+/// before any newline, it loops forever, allocating (`"<<\x0c "` ran out of
+/// memory). Only these two characters can make that empty tag: spaces and tabs
+/// end a word, and a newline ends the line.
+fn has_stray_control(text: &str) -> bool {
+    text.contains('\x0c')
+        || text
+            .match_indices('\r')
+            .any(|(i, _)| !text[i + 1..].starts_with('\n'))
+}
+
+/// How many `$(` (each `(` of `$((` counts) have no `)` after them to close
+/// them. `\` escapes the next character; quotes are not looked at.
+fn unclosed_substitutions(text: &str) -> usize {
+    // One entry per open `(`: whether it opened a substitution.
+    let mut open: Vec<bool> = Vec::new();
+    let mut prev = None;
+    let mut escaped = false;
+    for c in text.chars() {
+        if escaped {
+            escaped = false;
+            prev = None;
+            continue;
+        }
+        match c {
+            '\\' => escaped = true,
+            '(' => {
+                let substitution =
+                    prev == Some('$') || (prev == Some('(') && open.last() == Some(&true));
+                open.push(substitution);
+            }
+            ')' => {
+                open.pop();
+            }
+            _ => {}
+        }
+        prev = Some(c);
+    }
+    open.iter().filter(|s| **s).count()
 }
 
 /// How many `(` operators have no `)` after them to match.
@@ -345,7 +398,11 @@ impl Walker {
             IoRedirect::HereDocument(_, doc) => {
                 let mut v = Verdict::read("here-document feeds standard input");
                 let mut text = doc.doc.value.clone();
-                if doc.requires_expansion {
+                if doc.requires_expansion
+                    && unclosed_substitutions(&doc.doc.value) > MAX_UNCLOSED_SUBSTITUTIONS
+                {
+                    v.downgrade(Safety::Unknown, "here-document leaves `$(` open");
+                } else if doc.requires_expansion {
                     match brush_parser::word::parse_heredoc(
                         &doc.doc.value,
                         &ParserOptions::default(),
@@ -577,6 +634,46 @@ mod tests {
         assert_eq!(safety("(((((("), Safety::Unknown);
         assert_eq!(safety(&"$(".repeat(500)), Safety::Unknown);
         assert_eq!(safety(""), Safety::Unknown);
+    }
+
+    #[test]
+    fn empty_here_document_tags_are_refused_before_parsing() {
+        // Found by fuzzing: each of these sent brush-parser's tokenizer into an
+        // endless loop that allocated until it ran out of memory.
+        for cmd in ["<<\x0c ", "<<\r ", "cat <<-\x0c x ", "cat <<\r\\\n ls "] {
+            let v = classify_shell(cmd, 0);
+            assert_eq!(v.safety, Safety::Unknown, "{cmd:?}");
+            assert!(v.reasons.iter().any(|r| r.contains("form feed")), "{v:?}");
+        }
+        // Line ends written as `\r\n` still reach the parser.
+        let v = classify_shell("cat <<EOF\r\nbody\r\nEOF\r\n", 0);
+        assert!(!v.reasons.iter().any(|r| r.contains("form feed")), "{v:?}");
+        assert_eq!(safety("ls -l\r\n"), Safety::Read);
+    }
+
+    #[test]
+    fn here_documents_with_open_substitutions_are_not_expanded() {
+        // Found by fuzzing (minimised): brush-parser took more than 10 seconds
+        // to expand this here-document body.
+        let fuzzed = "p<<EOF\n\x07\x00$(($o$(\x00\x00\x00\x00\x00(j (\x05Rj (($o$((-{;$s$\n\
+                      ( ESFo(j \\Mo$(s${;${;\nEOF${;\nEOF";
+        let v = classify_shell(fuzzed, 0);
+        assert_eq!(v.safety, Safety::Unknown);
+        assert!(
+            v.reasons.iter().any(|r| r.contains("leaves `$(` open")),
+            "{v:?}"
+        );
+        let many = format!("cat <<EOF\n{}\nEOF", "$((".repeat(20));
+        assert_eq!(safety(&many), Safety::Unknown);
+        // Closed, escaped and single open substitutions are still expanded.
+        assert_eq!(safety("cat <<EOF\n$(rm -rf /)\nEOF"), Safety::Write);
+        assert_eq!(safety("cat <<EOF\n$(( (1 + 2) ))\nEOF"), Safety::Read);
+        assert_eq!(
+            safety("cat <<EOF\n\\$( \\$( \\$(\n$(rm x)\nEOF"),
+            Safety::Write
+        );
+        assert_eq!(super::unclosed_substitutions("$( $(( ( x )"), 3);
+        assert_eq!(super::unclosed_substitutions("$(a) $((1)) (("), 0);
     }
 
     #[test]

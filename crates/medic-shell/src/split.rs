@@ -211,9 +211,11 @@ fn sql_end(lines: &[&str], start: usize) -> usize {
 /// Splits SQL lines (starting at block line `offset`) into commands.
 fn sql_block(lines: &[&str], offset: usize, first_comment: Option<String>) -> Vec<BlockCommand> {
     let text = lines.join("\n");
+    // Counts bytes, not chars: `end - 1` may fall inside a multi-byte char, and
+    // a `\n` byte is never part of one.
     let line_of = |byte: usize| {
-        text.get(..byte)
-            .map_or(0, |before| before.bytes().filter(|b| *b == b'\n').count())
+        let before = text.as_bytes().get(..byte).unwrap_or(text.as_bytes());
+        before.iter().filter(|b| **b == b'\n').count()
     };
     let mut first_comment = first_comment;
     split_sql(&text)
@@ -510,6 +512,17 @@ mod tests {
         assert_eq!(cmds[3].text, "SELECT pg_reload_conf();");
         assert_eq!(cmds[3].first_line, 7);
         assert!(cmds.iter().all(|c| c.lang == Lang::Sql));
+    }
+
+    #[test]
+    fn sql_lines_end_inside_multibyte_chars() {
+        // Found by fuzzing: a statement ending in `«` put its last line before
+        // its first, because the byte before its end is not a char boundary.
+        let cmds = split_block("\n\u{ab}", BlockHint::Sql);
+        assert_eq!(cmds.len(), 1);
+        assert_eq!((cmds[0].first_line, cmds[0].last_line), (1, 1));
+        let cmds = split_block("SELECT 1;\nSELECT 'é'\nFROM t;", BlockHint::Sql);
+        assert_eq!((cmds[1].first_line, cmds[1].last_line), (1, 2));
     }
 
     #[test]
