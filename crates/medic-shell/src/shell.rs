@@ -34,12 +34,6 @@ const MAX_BRACKETS: usize = 200;
 /// An unclosed `(` never parses in bash, so refusing early loses nothing.
 const MAX_UNCLOSED_PARENS: usize = 8;
 
-/// Most `$(` a here-document body may leave open for medic to expand it. bash
-/// rejects any; brush-parser's time roughly triples with each one, times the
-/// body's length (eight took seconds). One is let through because the count
-/// does not look at quotes.
-const MAX_UNCLOSED_SUBSTITUTIONS: usize = 1;
-
 /// Classifies a shell command line.
 pub(crate) fn classify_shell(text: &str, depth: usize) -> Verdict {
     if depth > MAX_DEPTH {
@@ -109,34 +103,52 @@ fn parse(text: &str) -> Result<brush_parser::ast::Program, String> {
     }
 }
 
-/// How many `$(` (each `(` of `$((` counts) have no `)` after them to close
-/// them. `\` escapes the next character; quotes are not looked at.
-fn unclosed_substitutions(text: &str) -> usize {
-    // One entry per open `(`: whether it opened a substitution.
-    let mut open: Vec<bool> = Vec::new();
+/// Most brackets a here-document body may hold open, inside an expansion, for
+/// medic to expand it: brush-parser backtracks over every bracket or quote
+/// inside an expansion that fails to parse, so its time doubles or triples with
+/// each level (`"$(("$((…))))` fourteen deep took 1.5 seconds).
+const MAX_EXPANSION_DEPTH: usize = 8;
+
+/// Whether brush-parser can expand a here-document body in reasonable time:
+/// every expansion (`$(`, `$((`, `$[`, `${`) in it is closed, and none nests
+/// more than [`MAX_EXPANSION_DEPTH`] brackets deep. bash rejects a body that
+/// leaves an expansion open, so refusing it loses nothing. `\` escapes the next
+/// character; quotes are not looked at.
+fn expandable(body: &str) -> bool {
+    // One stack per kind of bracket; an entry says whether it opened an expansion.
+    let mut stacks: [Vec<bool>; 3] = Default::default();
+    let kind = |c: char| match c {
+        '(' | ')' => Some(0),
+        '[' | ']' => Some(1),
+        '{' | '}' => Some(2),
+        _ => None,
+    };
     let mut prev = None;
     let mut escaped = false;
-    for c in text.chars() {
+    for c in body.chars() {
         if escaped {
             escaped = false;
             prev = None;
             continue;
         }
-        match c {
-            '\\' => escaped = true,
-            '(' => {
-                let substitution =
-                    prev == Some('$') || (prev == Some('(') && open.last() == Some(&true));
-                open.push(substitution);
+        if c == '\\' {
+            escaped = true;
+        } else if let Some(stack) = kind(c).and_then(|k| stacks.get_mut(k)) {
+            if matches!(c, '(' | '[' | '{') {
+                let expansion = prev == Some('$')
+                    || (c == '(' && prev == Some('(') && stack.last() == Some(&true));
+                stack.push(expansion);
+                let inside = stacks.iter().flatten().any(|e| *e);
+                if inside && stacks.iter().map(Vec::len).sum::<usize>() > MAX_EXPANSION_DEPTH {
+                    return false;
+                }
+            } else {
+                stack.pop();
             }
-            ')' => {
-                open.pop();
-            }
-            _ => {}
         }
         prev = Some(c);
     }
-    open.iter().filter(|s| **s).count()
+    !stacks.iter().flatten().any(|e| *e)
 }
 
 /// How many `(` operators have no `)` after them to match.
@@ -391,10 +403,11 @@ impl Walker {
             IoRedirect::HereDocument(_, doc) => {
                 let mut v = Verdict::read("here-document feeds standard input");
                 let mut text = doc.doc.value.clone();
-                if doc.requires_expansion
-                    && unclosed_substitutions(&doc.doc.value) > MAX_UNCLOSED_SUBSTITUTIONS
-                {
-                    v.downgrade(Safety::Unknown, "here-document leaves `$(` open");
+                if doc.requires_expansion && !expandable(&doc.doc.value) {
+                    v.downgrade(
+                        Safety::Unknown,
+                        "here-document leaves a `$(`, `$[` or `${` open, or nests them too deeply",
+                    );
                 } else if doc.requires_expansion {
                     match brush_parser::word::parse_heredoc(
                         &doc.doc.value,
@@ -657,20 +670,34 @@ mod tests {
         let v = classify_shell(fuzzed, 0);
         assert_eq!(v.safety, Safety::Unknown);
         assert!(
-            v.reasons.iter().any(|r| r.contains("leaves `$(` open")),
+            v.reasons.iter().any(|r| r.contains("leaves a `$(`")),
             "{v:?}"
         );
         let many = format!("cat <<EOF\n{}\nEOF", "$((".repeat(20));
         assert_eq!(safety(&many), Safety::Unknown);
-        // Closed, escaped and single open substitutions are still expanded.
+        let one = "p <<EOF\n$(x ( ( ( ( ( ( ( ( ( ( ( ( ( ( ( ( ( ( ( ( ( ( ( ( (\nEOF";
+        assert_eq!(safety(one), Safety::Unknown);
+        // Closed and escaped substitutions are still expanded.
         assert_eq!(safety("cat <<EOF\n$(rm -rf /)\nEOF"), Safety::Write);
         assert_eq!(safety("cat <<EOF\n$(( (1 + 2) ))\nEOF"), Safety::Read);
         assert_eq!(
             safety("cat <<EOF\n\\$( \\$( \\$(\n$(rm x)\nEOF"),
             Safety::Write
         );
-        assert_eq!(super::unclosed_substitutions("$( $(( ( x )"), 3);
-        assert_eq!(super::unclosed_substitutions("$(a) $((1)) (("), 0);
+        // Found by fuzzing: the same with `$[` (5 seconds for 644 bytes).
+        assert_eq!(
+            safety("psql <<EOF\n$[PPID $[x || y $[\nEOF"),
+            Safety::Unknown
+        );
+        // And with expansions that close but nest deeply (1.5 seconds).
+        let deep = format!("cat <<EOF\n{}{}\nEOF", "\"$((".repeat(14), "))".repeat(14));
+        assert_eq!(safety(&deep), Safety::Unknown);
+        assert!(!super::expandable("$( $(( ( x )"));
+        assert!(!super::expandable("${a} $[1"));
+        assert!(super::expandable("$(a) $((1)) $[2] ${c} (( [ { \\$("));
+        assert!(super::expandable(
+            "$(kubectl get -o jsonpath='{.items[*].name}')"
+        ));
     }
 
     #[test]
