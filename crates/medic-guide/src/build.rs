@@ -1145,13 +1145,18 @@ impl Acc {
     }
 }
 
-/// `**Increase max connections** (PostgreSQL):` → `Increase max connections (PostgreSQL)`;
-/// `**Check logs**: for errors` → `Check logs: for errors`.
+/// `**Increase max connections** (PostgreSQL):` → `Increase max connections (PostgreSQL)`,
+/// `**Free slots now** by …` → `Free slots now by …`;
+/// `**Check logs**: Errors only` → `Check logs: Errors only`.
 fn join_label(label: &str, rest: &str) -> String {
     let rest = rest.trim().trim_end_matches(':').trim();
     if rest.is_empty() {
         label.to_owned()
-    } else if rest.starts_with('(') {
+    } else if rest.starts_with([',', ';', '.']) {
+        // `**Stop leaks**, and put PgBouncer in front` reads on.
+        format!("{label}{rest}")
+    } else if rest.starts_with('(') || rest.starts_with(|c: char| c.is_lowercase()) {
+        // `**Free slots now** by terminating …`, `**Increase** (PostgreSQL)`.
         format!("{label} {rest}")
     } else {
         format!("{label}: {rest}")

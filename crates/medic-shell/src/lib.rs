@@ -9,6 +9,8 @@
 //!   is parsed with `sqlparser` ([`classify_sql`]).
 //! - [`placeholders`] finds the values a reader must fill in (`<pod-id>`,
 //!   `YOUR_TOKEN_HERE`, `$NAMESPACE`, `{id}`, `my-guild`).
+//! - [`render`] fills placeholders so that no value can become shell or SQL
+//!   syntax: values are bound to environment variables, or quoted as literals.
 //! - [`split_block`] turns a fenced code block into commands with their lines
 //!   and describing comments; [`looks_like_command`] recognises commands in
 //!   inline code.
@@ -25,6 +27,7 @@ mod classify;
 mod inline;
 mod lang;
 mod placeholder;
+mod render;
 mod shell;
 mod split;
 mod sql;
@@ -36,6 +39,7 @@ pub use classify::classify;
 pub use inline::looks_like_command;
 pub use lang::Lang;
 pub use placeholder::{Confidence, Placeholder, PlaceholderKind, placeholders};
+pub use render::{Rendered, VALUE_VAR_PREFIX, render};
 pub use split::{BlockCommand, BlockHint, split_block};
 pub use sql::classify_sql;
 pub use verdict::{Safety, Verdict};

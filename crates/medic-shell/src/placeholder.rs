@@ -118,7 +118,7 @@ pub fn placeholders(command: &str) -> Vec<Placeholder> {
         let found = match b {
             b'$' if !in_single => env_var(command, i),
             b'<' => angle(command, i, prev),
-            b'{' if prev != Some(b'$') => brace(command, i),
+            b'{' if !matches!(prev, Some(b'$' | b'%')) => brace(command, i),
             b'y' | b'Y' | b'm' if !prev.is_some_and(is_word_byte) => your_or_example(command, i),
             _ => None,
         };

@@ -40,6 +40,16 @@ impl Safety {
         }
     }
 
+    /// `read`, `write` or `unknown`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Read => "read",
+            Self::Write => "write",
+            Self::Unknown => "unknown",
+        }
+    }
+
     /// Whether medic may run the command unattended.
     #[must_use]
     pub fn is_read(self) -> bool {

@@ -13,7 +13,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     medic guides examples/guides                 inventory of the bundled example guides\n  \
     medic guides ../seeds --include '*.txt'      guides stored under other names\n  \
     medic show postgresql.md#connection-exhaustion --guides examples/guides\n  \
-    medic classify 'kubectl get pods -n shop | grep -v Running'\n\n\
+    medic classify 'kubectl get pods -n shop | grep -v Running'\n  \
+    medic diagnose 'FATAL:  sorry, too many clients already' --db postgres://postgres@db1/postgres\n  \
+    medic check kubernetes-pods.md#crashloopbackoff --var namespace=shop --var pod=api-7d9c\n\n\
     Exit codes: 0 success, 1 a finding (a failing check, no match), 2 usage or input error.")]
 pub(crate) struct Cli {
     #[command(subcommand)]
@@ -49,6 +51,191 @@ pub(crate) enum Command {
     /// Unknown is treated as write everywhere. Give one command, or `-` to read one command
     /// per line from standard input.
     Classify(ClassifyArgs),
+    /// Run one problem's read-only checks and report what they show.
+    ///
+    /// Placeholders (`<pod-name>`, `$NAMESPACE`) are filled from --var, then `[vars]` in
+    /// medic.toml, then MEDIC_VAR_* (MEDIC_VAR_POD_NAME fills <pod-name>). A check runs only
+    /// when every command in it is read-only, before and after its values are filled in, and
+    /// every placeholder has a value; the report says why any other check did not run.
+    /// Exits 1 when a check failed or timed out.
+    #[command(after_help = "Examples:\n  \
+        medic check postgresql.md#connection-exhaustion --db postgres://postgres@127.0.0.1:5432/postgres\n  \
+        medic check kubernetes-pods.md#crashloopbackoff --var namespace=shop --var pod=api-7d9c --markdown\n  \
+        medic check http-service.md#health-check-failing --var host=api.internal --html report.html")]
+    Check(CheckArgs),
+    /// Match the evidence to a problem, then run that problem's read-only checks.
+    ///
+    /// Takes the same evidence as `medic match`. Alert labels fill placeholders
+    /// (namespace, pod, instance → host and port, …; `[labels]` in medic.toml extends the
+    /// map). Each alert of a payload gets its own report. Exits 1 when nothing matches or a
+    /// check failed or timed out.
+    #[command(after_help = "Examples:\n  \
+        medic diagnose 'FATAL:  sorry, too many clients already' --db postgres://postgres@db1/postgres\n  \
+        medic diagnose --alert payload.json --json\n  \
+        kubectl logs deploy/api --tail=100 | medic diagnose - --var namespace=shop")]
+    Diagnose(DiagnoseArgs),
+    /// Write a diagnosis bundle (.tar.gz): manifest, one file per check output, report.md,
+    /// report.html — every output redacted. Written to a temporary file and renamed, so a
+    /// bundle is whole or absent.
+    #[command(after_help = "Examples:\n  \
+        medic bundle postgresql.md#connection-exhaustion -o incident-42.tar.gz\n  \
+        medic bundle --alert payload.json -o incident-42.tar.gz\n  \
+        medic bundle 'FATAL:  sorry, too many clients already' -o incident-42.tar.gz")]
+    Bundle(BundleArgs),
+    /// Replace secrets in a file or standard input (tokens, passwords in URLs, private keys,
+    /// Kubernetes Secret data, …) with `«redacted:kind:hash»`, the same hash for the same
+    /// value within one run. Custom rules come from `[[redact.rules]]` in medic.toml.
+    #[command(after_help = "Examples:\n  \
+        kubectl get secret db -o yaml | medic redact -\n  \
+        medic redact app.log > app.redacted.log")]
+    Redact(RedactArgs),
+    /// Inspect settings.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+/// `medic config` subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum ConfigCommand {
+    /// Print the settings in effect (medic.toml merged with defaults) as TOML, and where the
+    /// file was found.
+    Show,
+}
+
+/// How checks run; shared by check, diagnose and bundle.
+#[derive(Debug, Args, Clone, Default)]
+pub(crate) struct RunOptions {
+    /// A placeholder value (repeatable): `--var namespace=shop` fills `<namespace>`,
+    /// `$NAMESPACE`; `--var pod=api-1` fills `<pod>`, `<pod-name>`, `<pod-id>`.
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    pub(crate) vars: Vec<(String, String)>,
+
+    /// PostgreSQL connection for SQL blocks (`postgres://user@host:5432/db`). Default:
+    /// `[databases] default` in medic.toml, else libpq's PG* environment.
+    #[arg(long, value_name = "URL", env = "MEDIC_DB")]
+    pub(crate) db: Option<String>,
+
+    /// Most time one command may run (e.g. 10s, 500ms). Default 10s.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub(crate) timeout: Option<std::time::Duration>,
+
+    /// Most time all checks together may take. Default 60s.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub(crate) total_timeout: Option<std::time::Duration>,
+
+    /// Most checks running at once. Default 8.
+    #[arg(long, value_name = "N")]
+    pub(crate) concurrency: Option<usize>,
+
+    /// Ask, for each refused (write or unknown) step, whether to run it, showing the
+    /// rendered command. Only on an interactive terminal; never without one.
+    #[arg(long)]
+    pub(crate) allow_write: bool,
+}
+
+/// Report formats; the terminal report is the default.
+#[derive(Debug, Args, Clone, Default)]
+pub(crate) struct ReportFormat {
+    /// Print the report as JSON (schema in docs/json.md).
+    #[arg(long, conflicts_with = "markdown")]
+    pub(crate) json: bool,
+
+    /// Print the report as Markdown, to paste into a ticket.
+    #[arg(long)]
+    pub(crate) markdown: bool,
+
+    /// Also write the report as a self-contained HTML page to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) html: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    /// The problem: `<guide path>#<anchor>` as `medic guides` lists it, or a unique anchor.
+    #[arg(value_name = "ID")]
+    pub(crate) id: String,
+
+    #[command(flatten)]
+    pub(crate) run: RunOptions,
+
+    #[command(flatten)]
+    pub(crate) format: ReportFormat,
+
+    #[command(flatten)]
+    pub(crate) source: GuideSource,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("evidence").required(true).args(["text", "alert"]))]
+pub(crate) struct DiagnoseArgs {
+    /// What the incident shows (symptom, error message, log lines); `-` reads standard input.
+    #[arg(value_name = "TEXT", allow_hyphen_values = true)]
+    pub(crate) text: Option<String>,
+
+    /// An Alertmanager webhook payload or a single alert object (`-` for standard input).
+    #[arg(long, value_name = "FILE", conflicts_with = "text")]
+    pub(crate) alert: Option<PathBuf>,
+
+    /// How many other matching problems to list.
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub(crate) runners_up: usize,
+
+    #[command(flatten)]
+    pub(crate) run: RunOptions,
+
+    #[command(flatten)]
+    pub(crate) format: ReportFormat,
+
+    #[command(flatten)]
+    pub(crate) source: GuideSource,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("subject").required(true).args(["target", "alert"]))]
+pub(crate) struct BundleArgs {
+    /// A problem id (`guide.md#anchor`, or a unique anchor) to check, or evidence text to
+    /// diagnose.
+    #[arg(value_name = "ID|TEXT", allow_hyphen_values = true)]
+    pub(crate) target: Option<String>,
+
+    /// An Alertmanager webhook payload or alert object to diagnose (its first firing alert).
+    #[arg(long, value_name = "FILE", conflicts_with = "target")]
+    pub(crate) alert: Option<PathBuf>,
+
+    /// Where to write the bundle (`.tar.gz`).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub(crate) output: PathBuf,
+
+    #[command(flatten)]
+    pub(crate) run: RunOptions,
+
+    #[command(flatten)]
+    pub(crate) source: GuideSource,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RedactArgs {
+    /// The file to redact, or `-` for standard input. The result goes to standard output.
+    #[arg(value_name = "FILE", allow_hyphen_values = true)]
+    pub(crate) input: PathBuf,
+}
+
+/// `NAME=VALUE` for --var.
+fn parse_var(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_owned(), value.to_owned()))
+        }
+        Some(_) => Err(format!("`{s}` has no name before `=`: write NAME=VALUE")),
+        None => Err(format!(
+            "`{s}` has no `=`: write NAME=VALUE, e.g. --var namespace=shop"
+        )),
+    }
+}
+
+/// A duration for --timeout (`10s`, `500ms`, `1m`).
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    humantime::parse_duration(s).map_err(|e| format!("`{s}`: {e} (write e.g. 10s, 500ms or 1m)"))
 }
 
 /// Where guides come from; shared by every command that reads them.

@@ -16,6 +16,8 @@ const MAX_GUIDE_BYTES: u64 = 16 * 1024 * 1024;
 pub(crate) struct Library {
     pub(crate) guides: Vec<Guide>,
     pub(crate) warnings: Vec<String>,
+    /// The paths the guides were read from.
+    pub(crate) roots: Vec<PathBuf>,
 }
 
 impl Library {
@@ -64,7 +66,11 @@ impl Library {
         if guides.is_empty() {
             bail!("no guide could be read: {}", warnings.join("; "));
         }
-        Ok(Self { guides, warnings })
+        Ok(Self {
+            guides,
+            warnings,
+            roots: settings.paths.clone(),
+        })
     }
 
     /// Prints the warnings to standard error.
@@ -159,4 +165,27 @@ fn io_reason(e: &std::io::Error) -> String {
         std::io::ErrorKind::NotFound => "no such file".to_owned(),
         _ => e.to_string(),
     }
+}
+
+/// The git commit the guides at `root` are checked out at, read from `.git` (no git
+/// process): `HEAD`, a loose ref, or `packed-refs`.
+pub(crate) fn git_commit(root: &Path) -> Option<String> {
+    let start = std::fs::canonicalize(root).ok()?;
+    let git = start
+        .ancestors()
+        .map(|d| d.join(".git"))
+        .find(|g| g.is_dir())?;
+    let head = std::fs::read_to_string(git.join("HEAD")).ok()?;
+    let head = head.trim();
+    let Some(reference) = head.strip_prefix("ref: ") else {
+        return Some(head.to_owned());
+    };
+    if let Ok(commit) = std::fs::read_to_string(git.join(reference)) {
+        return Some(commit.trim().to_owned());
+    }
+    let packed = std::fs::read_to_string(git.join("packed-refs")).ok()?;
+    packed.lines().find_map(|line| {
+        let (commit, name) = line.split_once(' ')?;
+        (name == reference).then(|| commit.to_owned())
+    })
 }

@@ -1,10 +1,12 @@
 //! Settings: medic.toml (found upward from the current directory, or --config), the
 //! environment (MEDIC_*) and flags, turned into one validated value before any work.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::cli::GuideSource;
 
@@ -12,16 +14,59 @@ use crate::cli::GuideSource;
 pub(crate) const CONFIG_FILE: &str = "medic.toml";
 
 /// The contents of medic.toml.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Config {
     /// Where guides are.
     #[serde(default)]
     pub(crate) guides: GuidesConfig,
+    /// Placeholder values (`namespace = "shop"`), used after `--var` and alert labels.
+    #[serde(default)]
+    pub(crate) vars: BTreeMap<String, String>,
+    /// Alert label → placeholder names it fills (`app = ["deployment"]`), on top of the
+    /// built-in map.
+    #[serde(default)]
+    pub(crate) labels: BTreeMap<String, Vec<String>>,
+    /// How checks run.
+    #[serde(default)]
+    pub(crate) exec: ExecConfig,
+    /// Databases SQL blocks run against: `default = "postgres://…"`.
+    #[serde(default)]
+    pub(crate) databases: BTreeMap<String, String>,
+    /// Redaction.
+    #[serde(default)]
+    pub(crate) redact: RedactConfig,
+}
+
+/// `[exec]` in medic.toml.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ExecConfig {
+    /// Most time one command may run (`"10s"`, `"1m"`).
+    pub(crate) timeout: Option<String>,
+    /// Most time all checks of one run may take (`"60s"`).
+    pub(crate) total_timeout: Option<String>,
+    /// Most checks running at once.
+    pub(crate) concurrency: Option<usize>,
+    /// Most bytes kept of each of a command's stdout and stderr.
+    pub(crate) output_cap: Option<usize>,
+    /// More environment variables checks may see (`["AWS_*", "VAULT_ADDR"]`).
+    #[serde(default)]
+    pub(crate) env: Vec<String>,
+}
+
+/// `[redact]` in medic.toml.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RedactConfig {
+    /// Custom rules on top of the built-in ones:
+    /// `[[redact.rules]] name = "ticket" pattern = "TCK-[0-9]{6}"`.
+    #[serde(default)]
+    pub(crate) rules: Vec<medic_redact::RuleConfig>,
 }
 
 /// `[guides]` in medic.toml.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct GuidesConfig {
     /// Guide files or directories, relative to the config file.
@@ -110,4 +155,13 @@ pub(crate) fn guide_settings(
     let mut include = source.include.clone();
     include.extend(config.guides.include.iter().cloned());
     Ok(GuideSettings { paths, include })
+}
+
+/// Parses a duration setting (`"10s"`, `"1m 30s"`, `"500ms"`), naming the setting on error.
+pub(crate) fn duration(setting: &str, value: &str) -> Result<Duration> {
+    humantime::parse_duration(value.trim()).map_err(|e| {
+        anyhow::anyhow!(
+            "invalid `{setting}` `{value}` in {CONFIG_FILE}: {e} (write e.g. \"10s\" or \"1m\")"
+        )
+    })
 }

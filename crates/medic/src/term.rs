@@ -35,3 +35,30 @@ pub(crate) fn safety(s: Safety) -> String {
         Safety::Unknown => paint("33", "unknown"),
     }
 }
+
+/// A check status word, coloured by how it ended.
+pub(crate) fn status(text: &str, status: &medic_check::CheckStatus) -> String {
+    paint(status_colour(status), text)
+}
+
+/// A one-character mark for a check status.
+pub(crate) fn status_mark(status: &medic_check::CheckStatus) -> String {
+    use medic_check::CheckStatus;
+    let mark = match status {
+        CheckStatus::Ok => "✓",
+        CheckStatus::Failed { .. } | CheckStatus::TimedOut => "✗",
+        CheckStatus::Refused { .. } => "⊘",
+        CheckStatus::NeedsValues { .. } | CheckStatus::Skipped { .. } => "·",
+    };
+    paint(status_colour(status), mark)
+}
+
+fn status_colour(status: &medic_check::CheckStatus) -> &'static str {
+    use medic_check::CheckStatus;
+    match status {
+        CheckStatus::Ok => "32",
+        CheckStatus::Failed { .. } | CheckStatus::TimedOut => "31",
+        CheckStatus::Refused { .. } => "33",
+        CheckStatus::NeedsValues { .. } | CheckStatus::Skipped { .. } => "2",
+    }
+}

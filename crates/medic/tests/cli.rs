@@ -3,6 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+#[path = "cli/checks.rs"]
+mod checks;
+
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -20,6 +23,7 @@ fn medic(args: &[&str]) -> Run {
         .current_dir(repo())
         .env_remove("MEDIC_GUIDES")
         .env_remove("MEDIC_CONFIG")
+        .env_remove("MEDIC_DB")
         .env("NO_COLOR", "1");
     Run { cmd, stdin: None }
 }
@@ -31,6 +35,13 @@ impl Run {
     }
     fn env(mut self, k: &str, v: &str) -> Self {
         self.cmd.env(k, v);
+        self
+    }
+    /// Without libpq's connection settings from the environment.
+    fn env_remove_pg(mut self) -> Self {
+        for k in ["PGHOST", "PGPORT", "PGDATABASE", "PGSERVICE", "PGUSER"] {
+            self.cmd.env_remove(k);
+        }
         self
     }
     fn stdin(mut self, input: &[u8]) -> Self {

@@ -33,6 +33,10 @@ pub(crate) const SIMPLE_READS: &[(&str, &str)] = &[
     ("pgrep", "finds processes"),
     ("pidof", "finds processes"),
     ("getent", "reads name-service entries"),
+    (
+        "pg_isready",
+        "asks a PostgreSQL server whether it accepts connections",
+    ),
     ("sleep", "waits"),
     ("dig", "queries DNS"),
     ("nslookup", "queries DNS"),

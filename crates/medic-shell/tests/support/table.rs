@@ -344,6 +344,8 @@ pub(crate) const TABLE: &[Row] = &[
     ),
     ("SHOW max_connections", S, R, false),
     ("TABLE pg_stat_activity", S, R, false),
+    ("SELECT sum(size) FROM pg_ls_waldir()", S, R, false),
+    ("pg_isready -h 127.0.0.1 -p 5432", B, R, false),
     ("VALUES (1, 'a')", S, R, false),
     (
         "-- Check replication lag (on primary)\nSELECT * FROM pg_stat_replication;",

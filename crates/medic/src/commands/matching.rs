@@ -113,7 +113,7 @@ pub(crate) fn run(args: &MatchArgs, library: &Library) -> Result<ExitCode> {
 }
 
 /// Reads a file or standard input (`-`) as evidence text, refusing binary and huge input.
-fn read_input(path: &Path) -> Result<String> {
+pub(crate) fn read_input(path: &Path) -> Result<String> {
     let (name, bytes) = if path == Path::new("-") {
         let mut bytes = Vec::new();
         std::io::stdin()

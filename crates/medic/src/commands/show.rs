@@ -10,7 +10,7 @@ use crate::cli::ShowArgs;
 use crate::library::Library;
 use crate::term;
 
-enum Found<'a> {
+pub(crate) enum Found<'a> {
     Problem(&'a Guide, &'a Problem),
     Procedure(&'a Guide, &'a Procedure),
 }
@@ -33,7 +33,7 @@ pub(crate) fn run(args: &ShowArgs, mut library: Library) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn find<'a>(library: &'a Library, id: &str) -> Result<Found<'a>> {
+pub(crate) fn find<'a>(library: &'a Library, id: &str) -> Result<Found<'a>> {
     let (path, anchor) = match id.split_once('#') {
         Some((p, a)) => (p, a),
         None => ("", id),

@@ -1,0 +1,109 @@
+//! The HTTP service: each route answers as documented, to our own client
+//! and to curl.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use medic_testkit::{HttpService, find_program, http_get, http_get_timeout};
+
+#[test]
+fn routes_answer_with_their_codes() {
+    let web = HttpService::start().unwrap();
+    let healthz = http_get(&web.url("/healthz")).unwrap();
+    assert_eq!((healthz.status, healthz.body.as_str()), (200, "ok\n"));
+    assert_eq!(healthz.header("content-length"), Some("3"));
+
+    let unavailable = http_get(&web.url("/status/503")).unwrap();
+    assert_eq!(unavailable.status, 503);
+    assert_eq!(unavailable.reason, "Service Temporarily Unavailable");
+    assert_eq!(unavailable.body, "503 Service Temporarily Unavailable\n");
+    assert_eq!(
+        http_get(&web.url("/status/504")).unwrap().body,
+        "504 Gateway Time-out\n"
+    );
+    assert_eq!(http_get(&web.url("/nowhere")).unwrap().status, 404);
+    assert_eq!(http_get(&web.url("/status/abc")).unwrap().status, 400);
+
+    let started = Instant::now();
+    let slow = http_get(&web.url("/slow/300")).unwrap();
+    assert_eq!(slow.status, 200);
+    assert!(started.elapsed() >= Duration::from_millis(300));
+
+    let started = Instant::now();
+    let hang = http_get_timeout(&web.url("/hang"), Duration::from_millis(200));
+    assert!(hang.is_err());
+    assert!(started.elapsed() < Duration::from_secs(5));
+
+    assert_eq!(
+        web.requests(),
+        [
+            "GET /healthz",
+            "GET /status/503",
+            "GET /status/504",
+            "GET /nowhere",
+            "GET /status/abc",
+            "GET /slow/300",
+            "GET /hang",
+        ]
+    );
+}
+
+#[test]
+fn curl_sees_the_same_answers() {
+    let curl = find_program("curl", "curl").unwrap();
+    let web = HttpService::start().unwrap();
+    let code = |path: &str| {
+        let out = Command::new(&curl)
+            .args([
+                "-s",
+                "-o",
+                "/dev/null",
+                "-w",
+                "%{http_code}",
+                &web.url(path),
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert_eq!(code("/healthz"), "200");
+    assert_eq!(code("/status/502"), "502");
+    assert_eq!(code("/slow/10"), "200");
+
+    let body = Command::new(&curl)
+        .args(["-s", &web.url("/status/503")])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&body.stdout),
+        "503 Service Temporarily Unavailable\n"
+    );
+
+    // curl gives up on the hanging route with its timeout exit code, 28.
+    let hang = Command::new(&curl)
+        .args(["-s", "--max-time", "0.3", &web.url("/hang")])
+        .output()
+        .unwrap();
+    assert_eq!(hang.status.code(), Some(28));
+    assert_eq!(web.requests().len(), 5);
+}
+
+#[test]
+fn drop_answers_hanging_requests_and_closes_the_port() {
+    let web = HttpService::start().unwrap();
+    let url = web.url("/hang");
+    let client = std::thread::spawn(move || http_get(&url));
+    medic_testkit::wait_until(
+        "the hanging request to arrive",
+        Duration::from_secs(5),
+        || Ok(web.requests().len() == 1),
+    )
+    .unwrap();
+    let addr = web.addr();
+    let started = Instant::now();
+    drop(web);
+    assert!(started.elapsed() < Duration::from_secs(2));
+    // The connection closed without an answer.
+    assert!(client.join().unwrap().is_err());
+    assert!(std::net::TcpStream::connect(addr).is_err());
+}
