@@ -92,6 +92,17 @@ pub enum TestkitError {
         /// What went wrong.
         reason: String,
     },
+    /// The browser refused or failed a WebDriver command, e.g. no element
+    /// matched a CSS selector.
+    #[error("browser cannot {action}: {error}: {message}")]
+    WebDriver {
+        /// What was asked, e.g. ``click `#save` ``.
+        action: String,
+        /// The WebDriver error code, e.g. `no such element`.
+        error: String,
+        /// The browser's explanation.
+        message: String,
+    },
 }
 
 impl TestkitError {

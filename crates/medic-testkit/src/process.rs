@@ -3,15 +3,19 @@
 //!
 //! Stopping sends the service's own shutdown signal (PostgreSQL's immediate
 //! shutdown is `SIGQUIT`), waits for the process to exit so no zombie is
-//! left, and kills it if it does not exit in time.
+//! left, and kills it if it does not exit in time. A service that starts
+//! programs of its own (chromedriver starts chromium, which starts a dozen
+//! helpers) runs in its own process group, which is signalled as a whole and
+//! then killed, so no child outlives the test.
 
 use std::fs::File;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use rustix::process::{Pid, Signal, kill_process};
+use rustix::process::{Pid, Signal, kill_process, kill_process_group};
 
 use crate::command::program_name;
 use crate::error::{Result, TestkitError};
@@ -30,6 +34,8 @@ pub(crate) struct ServiceProcess {
     child: Child,
     log: PathBuf,
     stop_signal: Signal,
+    /// Whether the process leads its own process group, which is stopped with it.
+    group: bool,
 }
 
 impl ServiceProcess {
@@ -58,7 +64,22 @@ impl ServiceProcess {
             child,
             log: log.to_owned(),
             stop_signal,
+            group: false,
         })
+    }
+
+    /// Like [`ServiceProcess::spawn`], but in a new process group: stopping
+    /// sends the stop signal to the whole group and then kills whatever of
+    /// it is left, including children the service started.
+    pub(crate) fn spawn_group(
+        service: &'static str,
+        command: &mut Command,
+        log: &Path,
+        stop_signal: Signal,
+    ) -> Result<Self> {
+        let mut process = Self::spawn(service, command.process_group(0), log, stop_signal)?;
+        process.group = true;
+        Ok(process)
     }
 
     /// The operating-system process ID.
@@ -110,12 +131,29 @@ impl ServiceProcess {
     }
 
     /// Sends the stop signal, waits for the exit, and kills the process if
-    /// it outlives [`STOP_GRACE`].
+    /// it outlives [`STOP_GRACE`]; for a process group, then kills what is
+    /// left of the group.
     fn stop(&mut self) {
+        let pid = Pid::from_child(&self.child);
+        self.stop_leader(pid);
+        if self.group {
+            // The group's other members were signalled with the leader; kill
+            // any that did not exit (their parent, now gone, cannot reap
+            // them; PID 1 does).
+            let _ = kill_process_group(pid, Signal::KILL);
+        }
+    }
+
+    fn stop_leader(&mut self, pid: Pid) {
         if !matches!(self.child.try_wait(), Ok(None)) {
             return;
         }
-        if kill_process(Pid::from_child(&self.child), self.stop_signal).is_ok() {
+        let signalled = if self.group {
+            kill_process_group(pid, self.stop_signal)
+        } else {
+            kill_process(pid, self.stop_signal)
+        };
+        if signalled.is_ok() {
             let deadline = Instant::now() + STOP_GRACE;
             while Instant::now() < deadline {
                 if !matches!(self.child.try_wait(), Ok(None)) {

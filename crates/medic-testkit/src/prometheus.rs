@@ -2,8 +2,8 @@
 //!
 //! Debian's `prometheus` runs with a generated configuration (scrape and
 //! rule evaluation every second, itself as the `prometheus` job, any
-//! targets and rules the test gives) and its storage in a temporary
-//! directory. It is ready when `/-/ready` answers `200` and its flags name
+//! targets, rules and Alertmanagers the test gives) and its storage in a
+//! temporary directory. It is ready when `/-/ready` answers `200` and its flags name
 //! this storage directory. Prometheus waits about five seconds before it
 //! first scrapes a new target, so a test that needs a sample waits for it
 //! with [`Prometheus::wait_for`].
@@ -17,6 +17,7 @@ use std::time::Duration;
 use rustix::process::Signal;
 use tempfile::TempDir;
 
+use crate::alertmanager::Alertmanager;
 use crate::error::{Result, TestkitError};
 use crate::http_client::http_get;
 use crate::installed::find_program;
@@ -53,10 +54,22 @@ impl PrometheusBuilder {
         self
     }
 
-    /// Sends alerts to the Alertmanager at `target` (`host:port`), resending
-    /// every 5 seconds instead of every minute.
+    /// Sends alerts to `alertmanager`, resending every 5 seconds instead of
+    /// every minute (Prometheus drops alerts it evaluated before it found
+    /// the Alertmanager, and would otherwise wait a minute to send again).
+    ///
+    /// With a rule such as `up{job="web"} == 0` held `for: 2s`, a scrape
+    /// target that goes down reaches the Alertmanager's webhook in about 3
+    /// to 4 seconds, and its recovery about as fast.
     #[must_use]
-    pub fn alertmanager(mut self, target: &str) -> Self {
+    pub fn alertmanager(self, alertmanager: &Alertmanager) -> Self {
+        self.alertmanager_at(&alertmanager.target())
+    }
+
+    /// Like [`PrometheusBuilder::alertmanager`], for an Alertmanager at
+    /// `target` (`host:port`) that the kit did not start.
+    #[must_use]
+    pub fn alertmanager_at(mut self, target: &str) -> Self {
         self.alertmanagers.push(target.to_owned());
         self
     }
@@ -244,13 +257,13 @@ fn has_result(answer: &str) -> bool {
     })
 }
 
-fn write(path: &Path, text: &str) -> Result<()> {
+pub(crate) fn write(path: &Path, text: &str) -> Result<()> {
     fs::write(path, text)
         .map_err(|err| TestkitError::io(format!("write `{}`", path.display()), err))
 }
 
 /// `text` as a double-quoted YAML string.
-fn yaml_string(text: &str) -> String {
+pub(crate) fn yaml_string(text: &str) -> String {
     serde_json::Value::from(text).to_string()
 }
 
@@ -304,6 +317,19 @@ mod tests {
              scrape_configs:\n\
              \x20 - job_name: \"prometheus\"\n    static_configs:\n      - targets:\n          - \"127.0.0.1:9090\"\n\
              \x20 - job_name: \"app\"\n    static_configs:\n      - targets:\n          - \"127.0.0.1:1\"\n          - \"127.0.0.1:2\"\n"
+        );
+    }
+
+    #[test]
+    fn config_sends_alerts_to_the_alertmanagers() {
+        let config = PrometheusBuilder::default()
+            .alertmanager_at("127.0.0.1:9093")
+            .config(9090);
+        assert!(
+            config.contains(
+                "alerting:\n  alertmanagers:\n    - static_configs:\n        - targets:\n            - \"127.0.0.1:9093\"\n"
+            ),
+            "{config}"
         );
     }
 }

@@ -4,7 +4,7 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use medic_testkit::{HttpService, find_program, http_get, http_get_timeout};
+use medic_testkit::{HttpService, find_program, http_get, http_get_timeout, http_post};
 
 #[test]
 fn routes_answer_with_their_codes() {
@@ -106,4 +106,44 @@ fn drop_answers_hanging_requests_and_closes_the_port() {
     // The connection closed without an answer.
     assert!(client.join().unwrap().is_err());
     assert!(std::net::TcpStream::connect(addr).is_err());
+}
+
+#[test]
+fn records_posted_bodies_and_serves_metrics_and_pages() {
+    let web = HttpService::start().unwrap();
+    let posted = http_post(&web.url("/webhook"), "application/json", "{\"a\":1}").unwrap();
+    assert_eq!((posted.status, posted.body.as_str()), (200, "ok\n"));
+    http_post(&web.url("/webhook/other?x=1"), "text/plain", "two").unwrap();
+    assert_eq!(web.bodies("/webhook"), ["{\"a\":1}"]);
+    assert_eq!(web.bodies("/webhook/other"), ["two"]);
+    let received = web.received();
+    assert_eq!(received[0].method, "POST");
+    assert_eq!(received[0].header("content-type"), Some("application/json"));
+    assert_eq!(received[1].path, "/webhook/other?x=1");
+
+    let metrics = http_get(&web.url("/metrics")).unwrap();
+    assert_eq!(metrics.status, 200);
+    assert!(
+        metrics.body.contains("\nmedic_testkit_up 1\n"),
+        "{}",
+        metrics.body
+    );
+    assert!(
+        metrics.body.contains("\nmedic_testkit_requests_total 3\n"),
+        "{}",
+        metrics.body
+    );
+    web.set_metrics_status(503);
+    assert_eq!(http_get(&web.url("/metrics")).unwrap().status, 503);
+    web.set_metrics_status(200);
+    assert_eq!(http_get(&web.url("/metrics")).unwrap().status, 200);
+
+    assert_eq!(http_get(&web.url("/page")).unwrap().status, 404);
+    web.add_page("/page", "<p>hi</p>");
+    let page = http_get(&web.url("/page?q=1")).unwrap();
+    assert_eq!((page.status, page.body.as_str()), (200, "<p>hi</p>"));
+    assert_eq!(
+        page.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
 }

@@ -5,6 +5,8 @@
     reason = "these tests run real clients (curl, psql) against the kit's services"
 )]
 
+mod alertmanager;
+mod browser;
 mod http;
 mod postgres;
 mod prometheus;
