@@ -17,6 +17,17 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+mod any;
+mod location;
+mod postgres;
+mod row;
+mod sqlite;
+
+pub use any::{AnyStore, open};
+pub use location::default_sqlite_path;
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
+
 /// How many times an incident is claimed before it is given up as failed.
 pub const MAX_ATTEMPTS: i64 = 3;
 

@@ -1,0 +1,347 @@
+//! The SQLite store: one file in WAL mode, for a single `medic serve`.
+//!
+//! Writers take the write lock up front (`BEGIN IMMEDIATE`) so a claim's
+//! read and update are one step no other connection can interleave with,
+//! and waiting for the lock is bounded by `busy_timeout` instead of failing
+//! with `SQLITE_BUSY` halfway through. With WAL, `synchronous = NORMAL`
+//! keeps every committed transaction across a crash of the process (only a
+//! power loss can take the last ones).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{QueryBuilder, Sqlite, Transaction};
+
+use crate::row::{self, IncidentRow, columns, columns_but_report, database, now_ms, to_json};
+use crate::{
+    AlertIn, Counts, Diagnosis, Filter, Incident, Intake, MAX_ATTEMPTS, Result, Status, Store,
+    StoreError,
+};
+
+/// How long a connection waits for another's write lock.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How many connections the pool opens at most.
+const MAX_CONNECTIONS: u32 = 8;
+
+/// Incidents in a SQLite file.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+    path: PathBuf,
+}
+
+impl SqliteStore {
+    /// Opens (creating it and its directory if needed) the database file at
+    /// `path` and applies the migrations.
+    pub async fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref().to_path_buf();
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|err| StoreError::Database {
+                context: "cannot create the database directory",
+                message: format!("`{}`: {err}", parent.display()),
+            })?;
+        }
+        let options = SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(BUSY_TIMEOUT)
+            .foreign_keys(true);
+        let in_file = |err: sqlx::Error| format!("`{}`: {err}", path.display());
+        let pool = SqlitePoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .connect_with(options)
+            .await
+            .map_err(|err| StoreError::Database {
+                context: "cannot open the SQLite database",
+                message: in_file(err),
+            })?;
+        sqlx::migrate!("migrations/sqlite")
+            .run(&pool)
+            .await
+            .map_err(|err| StoreError::Database {
+                context: "cannot migrate the SQLite database",
+                message: format!("`{}`: {err}", path.display()),
+            })?;
+        Ok(Self { pool, path })
+    }
+
+    /// The database file.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Closes every connection (checkpointing the WAL).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// A write transaction holding the lock from its start.
+    async fn write(&self, context: &'static str) -> Result<Transaction<'static, Sqlite>> {
+        self.pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(database(context))
+    }
+}
+
+impl Store for SqliteStore {
+    async fn ingest(&self, body: &str, alerts: &[AlertIn]) -> Result<Vec<Intake>> {
+        const CONTEXT: &str = "cannot store an alert payload";
+        let mut tx = self.write(CONTEXT).await?;
+        let now = now_ms();
+        let payload: i64 = sqlx::query_scalar(
+            "INSERT INTO payloads (received_at, body) VALUES (?1, ?2) RETURNING id",
+        )
+        .bind(now)
+        .bind(body)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(database(CONTEXT))?;
+        let mut outcomes = Vec::with_capacity(alerts.len());
+        for alert in alerts {
+            let json = to_json("alert", &alert.alert)?;
+            let outcome = match alert.status {
+                Status::Firing => {
+                    let (id, seen): (i64, i64) = sqlx::query_as(
+                        "INSERT INTO incidents (fingerprint, starts_at, name, status, state, \
+                         labels, annotations, alert, created_at, last_seen, seen, \
+                         first_payload, last_payload) \
+                         VALUES (?1, ?2, ?3, 'firing', 'queued', ?4, ?5, ?6, ?7, ?7, 1, ?8, ?8) \
+                         ON CONFLICT (fingerprint, starts_at) DO UPDATE SET \
+                         last_seen = excluded.last_seen, seen = incidents.seen + 1, \
+                         alert = excluded.alert, last_payload = excluded.last_payload \
+                         RETURNING id, seen",
+                    )
+                    .bind(&alert.fingerprint)
+                    .bind(&alert.starts_at)
+                    .bind(&alert.name)
+                    .bind(to_json("alert labels", &alert.labels)?)
+                    .bind(to_json("alert annotations", &alert.annotations)?)
+                    .bind(json)
+                    .bind(now)
+                    .bind(payload)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(database(CONTEXT))?;
+                    if seen == 1 {
+                        Intake::Created(id)
+                    } else {
+                        Intake::Repeated(id)
+                    }
+                }
+                Status::Resolved => {
+                    let id: Option<i64> = sqlx::query_scalar(
+                        "UPDATE incidents SET status = 'resolved', \
+                         resolved_at = coalesce(resolved_at, ?1), ends_at = coalesce(?2, ends_at), \
+                         last_seen = ?1, seen = seen + 1, alert = ?3, last_payload = ?4, \
+                         state = CASE state WHEN 'queued' THEN 'skipped' ELSE state END \
+                         WHERE fingerprint = ?5 AND starts_at = ?6 RETURNING id",
+                    )
+                    .bind(now)
+                    .bind(&alert.ends_at)
+                    .bind(json)
+                    .bind(payload)
+                    .bind(&alert.fingerprint)
+                    .bind(&alert.starts_at)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(database(CONTEXT))?;
+                    id.map_or(Intake::Unknown, Intake::Resolved)
+                }
+            };
+            outcomes.push(outcome);
+        }
+        tx.commit().await.map_err(database(CONTEXT))?;
+        Ok(outcomes)
+    }
+
+    async fn claim(&self, worker: &str, lease_ms: i64) -> Result<Option<Incident>> {
+        const CONTEXT: &str = "cannot claim an incident";
+        let mut tx = self.write(CONTEXT).await?;
+        let now = now_ms();
+        loop {
+            let next: Option<(i64, i64)> = sqlx::query_as(
+                "SELECT id, attempts FROM incidents \
+                 WHERE state IN ('queued', 'running') \
+                 AND ((state = 'queued' AND status = 'firing') \
+                      OR (state = 'running' AND lease_until < ?1)) \
+                 ORDER BY created_at, id LIMIT 1",
+            )
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(database(CONTEXT))?;
+            let Some((id, attempts)) = next else {
+                tx.commit().await.map_err(database(CONTEXT))?;
+                return Ok(None);
+            };
+            if attempts >= MAX_ATTEMPTS {
+                sqlx::query(
+                    "UPDATE incidents SET state = 'failed', error = ?1, finished_at = ?2, \
+                     lease_until = NULL WHERE id = ?3",
+                )
+                .bind(row::gave_up(attempts))
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(database(CONTEXT))?;
+                continue;
+            }
+            let row: IncidentRow = sqlx::query_as(concat!(
+                "UPDATE incidents SET state = 'running', worker = ?1, lease_until = ?2, \
+                 attempts = attempts + 1, started_at = ?3, finished_at = NULL \
+                 WHERE id = ?4 RETURNING ",
+                columns!()
+            ))
+            .bind(worker)
+            .bind(now.saturating_add(lease_ms))
+            .bind(now)
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(database(CONTEXT))?;
+            tx.commit().await.map_err(database(CONTEXT))?;
+            return row.into_incident().map(Some);
+        }
+    }
+
+    async fn renew(&self, id: i64, worker: &str, lease_ms: i64) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE incidents SET lease_until = ?1 \
+             WHERE id = ?2 AND state = 'running' AND worker = ?3",
+        )
+        .bind(now_ms().saturating_add(lease_ms))
+        .bind(id)
+        .bind(worker)
+        .execute(&self.pool)
+        .await
+        .map_err(database("cannot renew a lease"))?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn finish(&self, id: i64, worker: &str, diagnosis: &Diagnosis) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE incidents SET state = 'done', finished_at = ?1, lease_until = NULL, \
+             problem_id = ?2, problem_title = ?3, score = ?4, summary = ?5, report = ?6, \
+             error = NULL \
+             WHERE id = ?7 AND state = 'running' AND worker = ?8",
+        )
+        .bind(now_ms())
+        .bind(&diagnosis.problem_id)
+        .bind(&diagnosis.problem_title)
+        .bind(diagnosis.score)
+        .bind(to_json("diagnosis summary", &diagnosis.summary)?)
+        .bind(to_json("diagnosis report", &diagnosis.report)?)
+        .bind(id)
+        .bind(worker)
+        .execute(&self.pool)
+        .await
+        .map_err(database("cannot store a diagnosis"))?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn fail(&self, id: i64, worker: &str, error: &str) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE incidents SET state = 'failed', finished_at = ?1, lease_until = NULL, \
+             error = ?2 \
+             WHERE id = ?3 AND state = 'running' AND worker = ?4",
+        )
+        .bind(now_ms())
+        .bind(error)
+        .bind(id)
+        .bind(worker)
+        .execute(&self.pool)
+        .await
+        .map_err(database("cannot mark an incident failed"))?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn list(&self, filter: &Filter) -> Result<Vec<Incident>> {
+        let mut query = QueryBuilder::<Sqlite>::new(concat!(
+            "SELECT ",
+            columns_but_report!(),
+            ", NULL AS report FROM incidents WHERE 1 = 1"
+        ));
+        if let Some(status) = filter.status {
+            query.push(" AND status = ").push_bind(status.as_str());
+        }
+        if let Some(state) = filter.state {
+            query.push(" AND state = ").push_bind(state.as_str());
+        }
+        if let Some(since) = filter.since {
+            query.push(" AND created_at >= ").push_bind(since);
+        }
+        if let Some(problem) = &filter.problem {
+            query.push(" AND problem_id = ").push_bind(problem);
+        }
+        query
+            .push(" ORDER BY created_at DESC, id DESC LIMIT ")
+            .push_bind(row::limit(filter.limit));
+        query
+            .build_query_as::<IncidentRow>()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(database("cannot list incidents"))?
+            .into_iter()
+            .map(IncidentRow::into_incident)
+            .collect()
+    }
+
+    async fn get(&self, id: i64) -> Result<Option<Incident>> {
+        sqlx::query_as::<_, IncidentRow>(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM incidents WHERE id = ?1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(database("cannot read an incident"))?
+        .map(IncidentRow::into_incident)
+        .transpose()
+    }
+
+    async fn counts(&self) -> Result<Counts> {
+        let rows = sqlx::query_as(row::COUNTS)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(database("cannot count incidents"))?;
+        row::counts(rows)
+    }
+
+    async fn purge(&self, before: i64) -> Result<u64> {
+        const CONTEXT: &str = "cannot purge old incidents";
+        let mut tx = self.write(CONTEXT).await?;
+        let incidents = sqlx::query(
+            "DELETE FROM incidents \
+             WHERE created_at < ?1 AND state NOT IN ('queued', 'running')",
+        )
+        .bind(before)
+        .execute(&mut *tx)
+        .await
+        .map_err(database(CONTEXT))?;
+        sqlx::query("DELETE FROM payloads WHERE received_at < ?1")
+            .bind(before)
+            .execute(&mut *tx)
+            .await
+            .map_err(database(CONTEXT))?;
+        tx.commit().await.map_err(database(CONTEXT))?;
+        Ok(incidents.rows_affected())
+    }
+
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(database("the SQLite database does not answer"))?;
+        Ok(())
+    }
+}
