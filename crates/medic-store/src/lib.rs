@@ -12,6 +12,45 @@
 //! whose lease ran out (its process died) is claimed again; after
 //! [`MAX_ATTEMPTS`] claims the incident is `failed`. An incident whose alert
 //! resolves while it is still queued is `skipped`: its checks never run.
+//!
+//! ```
+//! use medic_store::{AlertIn, Diagnosis, Filter, Intake, State, Status, Store, open};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let dir = tempfile::tempdir()?;
+//! # tokio::runtime::Runtime::new()?.block_on(async {
+//! let store = open(&format!("sqlite://{}/medic.db", dir.path().display())).await?;
+//! let alert = AlertIn {
+//!     fingerprint: "c0ffee".into(),
+//!     starts_at: "2026-07-01T10:00:00Z".into(),
+//!     ends_at: None,
+//!     status: Status::Firing,
+//!     name: "DiskFull".into(),
+//!     labels: [("alertname".into(), "DiskFull".into())].into(),
+//!     annotations: Default::default(),
+//!     alert: serde_json::json!({ "status": "firing" }),
+//! };
+//! let body = r#"{"alerts":[{"status":"firing"}]}"#;
+//! let [Intake::Created(id)] = store.ingest(body, &[alert]).await?[..] else { panic!() };
+//!
+//! let incident = store.claim("worker-1", 60_000).await?.expect("a queued incident");
+//! assert_eq!(incident.id, id);
+//! let diagnosis = Diagnosis {
+//!     problem_id: Some("disk.md#full".into()),
+//!     problem_title: Some("Disk full".into()),
+//!     score: Some(0.9),
+//!     summary: serde_json::json!({ "ok": 3 }),
+//!     report: serde_json::json!({ "checks": [] }),
+//! };
+//! assert!(store.finish(id, "worker-1", &diagnosis).await?);
+//!
+//! let done = store.list(&Filter { state: Some(State::Done), ..Filter::default() }).await?;
+//! assert_eq!(done[0].problem_id.as_deref(), Some("disk.md#full"));
+//! # Ok::<(), medic_store::StoreError>(())
+//! # })?;
+//! # Ok(())
+//! # }
+//! ```
 
 use std::collections::BTreeMap;
 

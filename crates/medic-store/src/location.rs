@@ -153,7 +153,7 @@ fn percent_decode(text: &str) -> String {
 mod tests {
     use std::path::PathBuf;
 
-    use super::{Location, percent_decode, redact_message, redact_url};
+    use super::{Location, default_sqlite_path, percent_decode, redact_message, redact_url};
     use crate::StoreError;
 
     #[test]
@@ -198,6 +198,15 @@ mod tests {
             let err = Location::parse(url).unwrap_err();
             assert!(matches!(err, StoreError::Url(_)), "{url}: {err}");
             assert!(!err.to_string().contains("hunter2"), "{err}");
+        }
+    }
+
+    #[test]
+    fn default_path() {
+        // Tests cannot set the environment safely; check the shape only.
+        if let Some(path) = default_sqlite_path() {
+            assert!(path.is_absolute(), "{}", path.display());
+            assert!(path.ends_with("medic/medic.db"), "{}", path.display());
         }
     }
 

@@ -97,8 +97,14 @@ impl Store for PostgresStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(database(CONTEXT))?;
-        let mut outcomes = Vec::with_capacity(alerts.len());
-        for alert in alerts {
+        // Rows are locked in key order, so two servers storing the same
+        // alerts at once (Alertmanager in HA sends each notification from
+        // every replica) wait for each other instead of deadlocking.
+        let mut order: Vec<usize> = (0..alerts.len()).collect();
+        order.sort_by_key(|&i| (&alerts[i].fingerprint, &alerts[i].starts_at));
+        let mut outcomes = vec![Intake::Unknown; alerts.len()];
+        for i in order {
+            let alert = &alerts[i];
             let json = to_json("alert", &alert.alert)?;
             let outcome = match alert.status {
                 Status::Firing => {
@@ -149,7 +155,7 @@ impl Store for PostgresStore {
                     id.map_or(Intake::Unknown, Intake::Resolved)
                 }
             };
-            outcomes.push(outcome);
+            outcomes[i] = outcome;
         }
         tx.commit().await.map_err(database(CONTEXT))?;
         Ok(outcomes)

@@ -1,6 +1,10 @@
 //! The store's contract, told as one story and run against both backends:
 //! SQLite in a temporary directory, and a real PostgreSQL from
 //! `medic-testkit`. Then many workers claiming at once, and bad URLs.
+#![expect(
+    clippy::unwrap_used,
+    reason = "a failed store call should fail the test"
+)]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -422,6 +426,66 @@ async fn concurrent_claims_postgres() {
     let one = open(&pg.url()).await.unwrap();
     let two = open(&pg.url()).await.unwrap();
     claim_concurrently(&[one, two], 200, 8).await;
+}
+
+/// `tasks` tasks, spread over `stores`, each store the same `n` alerts
+/// `rounds` times, half of them in reverse order, as the replicas of an
+/// Alertmanager cluster do: each alert creates one incident, once.
+async fn ingest_concurrently(stores: &[AnyStore], n: usize, tasks: usize, rounds: usize) {
+    let alerts: Vec<AlertIn> = (0..n).map(|i| firing(&format!("Same{i}"))).collect();
+    let mut running = tokio::task::JoinSet::new();
+    for t in 0..tasks {
+        let store = stores[t % stores.len()].clone();
+        let mut alerts = alerts.clone();
+        if t % 2 == 1 {
+            alerts.reverse();
+        }
+        running.spawn(async move {
+            let mut created = 0;
+            for _ in 0..rounds {
+                let intakes = store.ingest(&body(&alerts), &alerts).await.unwrap();
+                created += intakes
+                    .iter()
+                    .filter(|i| matches!(i, Intake::Created(_)))
+                    .count();
+            }
+            created
+        });
+    }
+    let created: usize = running.join_all().await.into_iter().sum();
+    assert_eq!(created, n);
+    let all = stores[0]
+        .list(&Filter {
+            limit: u32::try_from(n + 1).unwrap(),
+            ..Filter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(all.len(), n);
+    let expected = i64::try_from(tasks * rounds).unwrap();
+    assert!(
+        all.iter()
+            .all(|i| i.seen == expected && i.state == State::Queued)
+    );
+    let counts = stores[0].counts().await.unwrap();
+    assert_eq!(counts.payloads, expected);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_ingest_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir.path().join("medic.db").display().to_string())
+        .await
+        .unwrap();
+    ingest_concurrently(&[store], 100, 4, 5).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_ingest_postgres() {
+    let pg = Postgres::start().unwrap();
+    let one = open(&pg.url()).await.unwrap();
+    let two = open(&pg.url()).await.unwrap();
+    ingest_concurrently(&[one, two], 100, 4, 5).await;
 }
 
 #[tokio::test]
