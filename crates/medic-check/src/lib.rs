@@ -25,6 +25,7 @@
 //! assert!(matches!(checks[1].steps[0].plan, StepPlan::Refused { .. }));
 //! ```
 
+mod bundle;
 mod html;
 mod markdown;
 mod plan;
@@ -32,6 +33,7 @@ mod report;
 mod run;
 mod vars;
 
+pub use bundle::{GuideSource, write_bundle};
 pub use html::{esc, html};
 pub use markdown::markdown;
 pub use plan::{PlanOptions, PlannedCheck, PlannedStep, StepPlan, job, plan, plan_step};

@@ -3,12 +3,12 @@
 //! `medic check --json` / `medic diagnose --json` (schema in `docs/json.md`)
 //! and rendered as Markdown and HTML.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::vars::Var;
 
 /// A diagnosis report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     /// Version of medic that wrote it.
     pub medic_version: String,
@@ -36,7 +36,7 @@ pub struct Report {
 }
 
 /// What a diagnosis started from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Evidence {
     /// A problem named by id (`medic check`).
@@ -63,7 +63,7 @@ pub enum Evidence {
 }
 
 /// The problem a report is about.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProblemRef {
     /// `guide.md#anchor`.
     pub id: String,
@@ -80,7 +80,7 @@ pub struct ProblemRef {
 }
 
 /// Why a problem matched.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MatchInfo {
     /// The matcher's score.
     pub score: f32,
@@ -89,7 +89,7 @@ pub struct MatchInfo {
 }
 
 /// Another problem that matched.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Candidate {
     /// Its id.
     pub id: String,
@@ -100,7 +100,7 @@ pub struct Candidate {
 }
 
 /// How a check ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum CheckStatus {
     /// Every command succeeded.
@@ -163,7 +163,7 @@ impl CheckStatus {
 }
 
 /// One check's outcome.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckReport {
     /// Position among the problem's checks, from 1.
     pub index: usize,
@@ -179,7 +179,7 @@ pub struct CheckReport {
 }
 
 /// One command of a check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepReport {
     /// As the guide writes it.
     pub command: String,
@@ -203,7 +203,7 @@ pub struct StepReport {
 }
 
 /// The transcript of one run, output redacted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunReport {
     /// `ok`, `failed`, `timed_out`, `bounded`, `not_installed`, `not_started`.
     pub outcome: String,
@@ -228,7 +228,7 @@ pub struct RunReport {
 }
 
 /// A cause the guide lists.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CauseReport {
     /// The cause.
     pub text: String,
@@ -243,7 +243,7 @@ pub struct CauseReport {
 }
 
 /// A fix the guide lists.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FixReport {
     /// What it does.
     pub description: String,
@@ -254,7 +254,7 @@ pub struct FixReport {
 }
 
 /// How many checks ended each way.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     /// `ok`.
     pub ok: usize,

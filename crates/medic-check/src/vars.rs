@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Names that stand for the same value: a value given under any of them fills
 /// placeholders written with any other.
@@ -54,7 +54,7 @@ pub const DEFAULT_LABEL_MAP: &[(&str, &[&str])] = &[
 ];
 
 /// Where a value came from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum VarSource {
     /// `--var NAME=VALUE`.
@@ -79,7 +79,7 @@ pub enum VarSource {
 }
 
 /// One value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Var {
     /// Normalised name.
     pub name: String,

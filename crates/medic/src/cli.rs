@@ -89,9 +89,99 @@ pub(crate) enum Command {
         kubectl get secret db -o yaml | medic redact -\n  \
         medic redact app.log > app.redacted.log")]
     Redact(RedactArgs),
+    /// Serve Alertmanager webhooks, diagnose every alert in background workers, keep the
+    /// incident history, and show it in a web UI.
+    ///
+    /// Point Alertmanager's webhook receiver at `http://ADDR/api/v1/alerts`. Each firing
+    /// alert becomes an incident (repeats update it; `resolved` closes it); workers match it
+    /// to a problem and run that problem's read-only checks — never a write step. Incidents
+    /// live in SQLite by default (in the user's data directory) or in PostgreSQL, which
+    /// several `medic serve` processes can share. Write endpoints need the token from
+    /// --token-file or MEDIC_TOKEN; --no-auth is accepted on a loopback address only.
+    /// SIGHUP reloads the guides; SIGTERM finishes running diagnoses, then exits.
+    #[command(after_help = "Examples:\n  \
+        medic serve -g runbooks/ --no-auth                     try it on 127.0.0.1:8080\n  \
+        medic serve -g runbooks/ --listen 0.0.0.0:8080 --token-file /etc/medic/token\n  \
+        medic serve -g runbooks/ --db postgres://medic@db/medic --token-file token --log-format json\n\n\
+        Alertmanager receiver:\n  \
+        receivers:\n  \
+        - name: medic\n    \
+          webhook_configs:\n    \
+          - url: http://medic:8080/api/v1/alerts\n      \
+            send_resolved: true\n      \
+            http_config: { authorization: { credentials_file: /etc/alertmanager/medic-token } }\n\n\
+        Endpoints: / (UI), /api/v1/… (JSON API; /api/v1/openapi.json), /metrics, /healthz, /readyz.")]
+    Serve(ServeArgs),
     /// Inspect settings.
     #[command(subcommand)]
     Config(ConfigCommand),
+}
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// Address to listen on. Default: `[serve] listen` in medic.toml, else 127.0.0.1:8080.
+    #[arg(long, value_name = "ADDR", env = "MEDIC_SERVE_LISTEN")]
+    pub(crate) listen: Option<String>,
+
+    /// Incident store: `sqlite://PATH` or `postgres://USER@HOST/DB`. Default: `[serve] db`,
+    /// else SQLite in the user's data directory (~/.local/share/medic/medic.db).
+    #[arg(long, value_name = "URL", env = "MEDIC_SERVE_DB")]
+    pub(crate) db: Option<String>,
+
+    /// File holding the token write requests must carry (`Authorization: Bearer TOKEN`, or
+    /// basic auth with it as password). MEDIC_TOKEN gives the token itself.
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "MEDIC_TOKEN_FILE",
+        conflicts_with = "no_auth"
+    )]
+    pub(crate) token_file: Option<PathBuf>,
+
+    /// Accept write requests without a token. Only on a loopback address.
+    #[arg(long)]
+    pub(crate) no_auth: bool,
+
+    /// Diagnoses at once in this process. Default 4.
+    #[arg(long, value_name = "N", env = "MEDIC_SERVE_WORKERS")]
+    pub(crate) workers: Option<usize>,
+
+    /// How long incidents are kept (e.g. 30d; 0 keeps them forever). Default 30d.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub(crate) retention: Option<std::time::Duration>,
+
+    /// How long a worker's claim on an incident holds without renewal; a crashed process's
+    /// incidents are diagnosed again after it. Default 30s.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub(crate) lease: Option<std::time::Duration>,
+
+    /// Log format on standard error (MEDIC_LOG sets the level: info, debug, …).
+    #[arg(long, value_enum, default_value_t = LogFormat::Text, env = "MEDIC_LOG_FORMAT")]
+    pub(crate) log_format: LogFormat,
+
+    /// Most time one check command may run. Default 10s.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub(crate) timeout: Option<std::time::Duration>,
+
+    /// Most time all checks of one diagnosis may take. Default 60s.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub(crate) total_timeout: Option<std::time::Duration>,
+
+    /// Most checks running at once per diagnosis. Default 8.
+    #[arg(long, value_name = "N")]
+    pub(crate) concurrency: Option<usize>,
+
+    #[command(flatten)]
+    pub(crate) source: GuideSource,
 }
 
 /// `medic config` subcommands.

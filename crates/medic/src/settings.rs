@@ -36,6 +36,29 @@ pub(crate) struct Config {
     /// Redaction.
     #[serde(default)]
     pub(crate) redact: RedactConfig,
+    /// `medic serve`.
+    #[serde(default)]
+    pub(crate) serve: ServeConfig,
+}
+
+/// `[serve]` in medic.toml; flags and MEDIC_SERVE_* / MEDIC_TOKEN win over it.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ServeConfig {
+    /// Address to listen on (`127.0.0.1:8080`).
+    pub(crate) listen: Option<String>,
+    /// Incident store: `sqlite:///var/lib/medic/medic.db` or `postgres://…`.
+    pub(crate) db: Option<String>,
+    /// File holding the token write requests must carry.
+    pub(crate) token_file: Option<PathBuf>,
+    /// Diagnoses at once in this process.
+    pub(crate) workers: Option<usize>,
+    /// How long incidents are kept (`"30d"`; `"0"` keeps them forever).
+    pub(crate) retention: Option<String>,
+    /// How long a worker's claim holds without renewal (`"30s"`).
+    pub(crate) lease: Option<String>,
+    /// Largest request body in bytes (default 1 MiB).
+    pub(crate) body_limit: Option<usize>,
 }
 
 /// `[exec]` in medic.toml.

@@ -41,54 +41,14 @@ impl Context {
                  medic never runs a write step unattended"
             );
         }
-        let defaults = Limits::default();
-        let exec = &config.exec;
-        let timeout = match (options.timeout, &exec.timeout) {
-            (Some(t), _) => t,
-            (None, Some(s)) => settings::duration("exec.timeout", s)?,
-            (None, None) => defaults.timeout,
-        };
-        let total = match (options.total_timeout, &exec.total_timeout) {
-            (Some(t), _) => t,
-            (None, Some(s)) => settings::duration("exec.total_timeout", s)?,
-            (None, None) => defaults.total,
-        };
-        let concurrency = options
-            .concurrency
-            .or(exec.concurrency)
-            .unwrap_or(defaults.concurrency);
-        if concurrency == 0 {
-            bail!("concurrency must be at least 1");
-        }
-        let limits = Limits {
-            timeout,
-            total,
-            output_cap: exec.output_cap.unwrap_or(defaults.output_cap),
-            concurrency,
-        };
-        let executor = Executor::new(limits, &EnvPolicy::with_extra(&exec.env));
-        let redactor = Redactor::new(&config.redact.rules)
-            .context("invalid `[[redact.rules]]` in medic.toml")?;
-        let database = match &options.db {
-            Some(db) => Some(db.clone()),
-            None => database(config)?,
-        };
-        let env = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
-        let plan_options = PlanOptions {
-            database,
-            pg_environment: ["PGHOST", "PGDATABASE", "PGSERVICE", "PGPORT"]
-                .iter()
-                .any(|k| env(k)),
-            statement_timeout: timeout,
-            pg_options: std::env::var("PGOPTIONS").ok().filter(|s| !s.is_empty()),
-        };
+        let runner = runner(config, options)?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .context("cannot start the check runner")?;
         Ok(Self {
-            runner: Runner::new(executor, redactor, plan_options),
+            runner,
             runtime,
             labels: LabelMap::with(&config.labels),
             flags: options.vars.clone(),
@@ -131,6 +91,53 @@ impl Context {
         let checks = self.runtime.block_on(self.runner.run(plan));
         Ok(self.runner.report(guide, problem, evidence, vars, checks))
     }
+}
+
+/// The check runner the settings describe: limits, environment allowlist, database,
+/// redaction rules.
+pub(crate) fn runner(config: &Config, options: &RunOptions) -> Result<Runner> {
+    let defaults = Limits::default();
+    let exec = &config.exec;
+    let timeout = match (options.timeout, &exec.timeout) {
+        (Some(t), _) => t,
+        (None, Some(s)) => settings::duration("exec.timeout", s)?,
+        (None, None) => defaults.timeout,
+    };
+    let total = match (options.total_timeout, &exec.total_timeout) {
+        (Some(t), _) => t,
+        (None, Some(s)) => settings::duration("exec.total_timeout", s)?,
+        (None, None) => defaults.total,
+    };
+    let concurrency = options
+        .concurrency
+        .or(exec.concurrency)
+        .unwrap_or(defaults.concurrency);
+    if concurrency == 0 {
+        bail!("concurrency must be at least 1");
+    }
+    let limits = Limits {
+        timeout,
+        total,
+        output_cap: exec.output_cap.unwrap_or(defaults.output_cap),
+        concurrency,
+    };
+    let executor = Executor::new(limits, &EnvPolicy::with_extra(&exec.env));
+    let redactor =
+        Redactor::new(&config.redact.rules).context("invalid `[[redact.rules]]` in medic.toml")?;
+    let database = match &options.db {
+        Some(db) => Some(db.clone()),
+        None => database(config)?,
+    };
+    let env = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
+    let plan_options = PlanOptions {
+        database,
+        pg_environment: ["PGHOST", "PGDATABASE", "PGSERVICE", "PGPORT"]
+            .iter()
+            .any(|k| env(k)),
+        statement_timeout: timeout,
+        pg_options: std::env::var("PGOPTIONS").ok().filter(|s| !s.is_empty()),
+    };
+    Ok(Runner::new(executor, redactor, plan_options))
 }
 
 /// `[databases]`: `default`, or the only entry.

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result, bail};
-use medic_check::{Candidate, Evidence as ReportEvidence, MatchInfo, Report};
+use medic_check::{Evidence as ReportEvidence, Report};
 use medic_match::{Alert, Evidence, Matcher};
 
 use crate::cli::DiagnoseArgs;
@@ -106,12 +106,7 @@ pub(crate) fn diagnose(
         Subject::Alerts(alerts) => {
             for alert in alerts {
                 let matches = matcher.search(&Evidence::Alert(alert.clone()), runners_up + 1);
-                let evidence = ReportEvidence::Alert {
-                    name: alert.name().to_owned(),
-                    status: alert.status.clone(),
-                    labels: alert.labels.clone().into_iter().collect(),
-                    annotations: alert.annotations.clone().into_iter().collect(),
-                };
+                let evidence = medic_server::alert_evidence(&alert);
                 match one(context, library, &matches, evidence, Some(&alert))? {
                     Some(r) => reports.push(r),
                     None => unmatched.push(format!("alert `{}`", alert.name())),
@@ -140,18 +135,6 @@ fn one(
         .with_context(|| format!("matched `{}`, which no loaded guide holds", best.id))?;
     let vars = context.vars(alert.map(|a| &a.labels));
     let mut report = context.check(guide, problem, evidence, &vars)?;
-    report.matched = Some(MatchInfo {
-        score: best.score,
-        reasons: best.reasons.clone(),
-    });
-    report.runners_up = matches
-        .iter()
-        .skip(1)
-        .map(|m| Candidate {
-            id: m.id.clone(),
-            title: m.title.clone(),
-            score: m.score,
-        })
-        .collect();
+    medic_server::attach_matches(&mut report, matches);
     Ok(Some(report))
 }

@@ -9,6 +9,7 @@ mod diagnose;
 mod guides;
 mod matching;
 mod redact;
+mod serve;
 mod show;
 
 use std::path::PathBuf;
@@ -41,6 +42,11 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Diagnose(args) => diagnose::run(args, &config, guides(&[], &args.source)?),
         Command::Bundle(args) => bundle::run(args, &config, guides(&[], &args.source)?),
         Command::Redact(args) => redact::run(args, &config),
+        Command::Serve(args) => {
+            let guide_settings =
+                settings::guide_settings(config_path.as_deref(), &config, &[], &args.source)?;
+            serve::run(args, &config, config_path.as_deref(), guide_settings)
+        }
         Command::Config(ConfigCommand::Show) => config::show(&config, config_path.as_deref()),
         Command::Classify(args) => classify::run(args),
     }
