@@ -227,15 +227,9 @@ async fn incident<S: Store>(
     headers: HeaderMap,
     Path(id): Path<i64>,
 ) -> Response {
-    let incident = match app.store.get(id).await {
-        Ok(Some(i)) => i,
-        Ok(None) => {
-            return error_page(
-                StatusCode::NOT_FOUND,
-                &format!("There is no incident #{id}."),
-            );
-        }
-        Err(e) => return error_page(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
+    let incident = match stored(&app, id).await {
+        Ok(i) => i,
+        Err(page) => return page,
     };
     let report: Option<Report> = incident
         .report
@@ -286,6 +280,18 @@ async fn incident<S: Store>(
         },
     )
     .into_response()
+}
+
+/// The incident with this id, or the error page to answer instead.
+async fn stored<S: Store>(app: &App<S>, id: i64) -> Result<Incident, Response> {
+    match app.store.get(id).await {
+        Ok(Some(i)) => Ok(i),
+        Ok(None) => Err(error_page(
+            StatusCode::NOT_FOUND,
+            &format!("There is no incident #{id}."),
+        )),
+        Err(e) => Err(error_page(StatusCode::SERVICE_UNAVAILABLE, &e.to_string())),
+    }
 }
 
 fn check_badge(status: &CheckStatus) -> Markup {
@@ -376,15 +382,9 @@ fn report_view(report: &Report, id: i64) -> Markup {
 }
 
 async fn bundle<S: Store>(State(app): State<Arc<App<S>>>, Path(id): Path<i64>) -> Response {
-    let incident = match app.store.get(id).await {
-        Ok(Some(i)) => i,
-        Ok(None) => {
-            return error_page(
-                StatusCode::NOT_FOUND,
-                &format!("There is no incident #{id}."),
-            );
-        }
-        Err(e) => return error_page(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
+    let incident = match stored(&app, id).await {
+        Ok(i) => i,
+        Err(page) => return page,
     };
     let Some(report) = incident
         .report

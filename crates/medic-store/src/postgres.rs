@@ -103,6 +103,70 @@ impl Store for PostgresStore {
         let mut order: Vec<usize> = (0..alerts.len()).collect();
         order.sort_by_key(|&i| (&alerts[i].fingerprint, &alerts[i].starts_at));
         let mut outcomes = vec![Intake::Unknown; alerts.len()];
+        // Firing alerts go in as one statement (a webhook carries up to hundreds); a
+        // payload naming the same alert twice takes the row-by-row path, where the
+        // second is a repeat of the first.
+        let firing: Vec<usize> = order
+            .iter()
+            .copied()
+            .filter(|&i| alerts[i].status == Status::Firing)
+            .collect();
+        let distinct = firing.windows(2).all(|w| {
+            (&alerts[w[0]].fingerprint, &alerts[w[0]].starts_at)
+                != (&alerts[w[1]].fingerprint, &alerts[w[1]].starts_at)
+        });
+        if distinct && firing.len() > 1 {
+            let column = |f: &dyn Fn(&AlertIn) -> Result<String>| -> Result<Vec<String>> {
+                firing.iter().map(|&i| f(&alerts[i])).collect()
+            };
+            let rows: Vec<(i64, i64, String, String)> = sqlx::query_as(
+                "INSERT INTO incidents (fingerprint, starts_at, name, status, state, \
+                 labels, annotations, alert, created_at, last_seen, seen, \
+                 first_payload, last_payload) \
+                 SELECT f, s, n, 'firing', 'queued', l, a, j, medic_now_ms(), medic_now_ms(), 1, $7, $7 \
+                 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) \
+                 WITH ORDINALITY AS t(f, s, n, l, a, j, o) ORDER BY o \
+                 ON CONFLICT (fingerprint, starts_at) DO UPDATE SET \
+                 last_seen = excluded.last_seen, seen = incidents.seen + 1, \
+                 alert = excluded.alert, last_payload = excluded.last_payload \
+                 RETURNING id, seen, fingerprint, starts_at",
+            )
+            .bind(column(&|a| Ok(a.fingerprint.clone()))?)
+            .bind(column(&|a| Ok(a.starts_at.clone()))?)
+            .bind(column(&|a| Ok(a.name.clone()))?)
+            .bind(column(&|a| to_json("alert labels", &a.labels))?)
+            .bind(column(&|a| to_json("alert annotations", &a.annotations))?)
+            .bind(column(&|a| to_json("alert", &a.alert))?)
+            .bind(payload)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(database(CONTEXT))?;
+            if rows.len() != firing.len() {
+                return Err(StoreError::Database {
+                    context: CONTEXT,
+                    message: format!("{} rows stored for {} alerts", rows.len(), firing.len()),
+                });
+            }
+            let stored: std::collections::HashMap<(String, String), (i64, i64)> = rows
+                .into_iter()
+                .map(|(id, seen, f, s)| ((f, s), (id, seen)))
+                .collect();
+            for &i in &firing {
+                let key = (alerts[i].fingerprint.clone(), alerts[i].starts_at.clone());
+                let Some(&(id, seen)) = stored.get(&key) else {
+                    return Err(StoreError::Database {
+                        context: CONTEXT,
+                        message: "an alert was not stored".to_owned(),
+                    });
+                };
+                outcomes[i] = if seen == 1 {
+                    Intake::Created(id)
+                } else {
+                    Intake::Repeated(id)
+                };
+            }
+            order.retain(|&i| alerts[i].status != Status::Firing);
+        }
         for i in order {
             let alert = &alerts[i];
             let json = to_json("alert", &alert.alert)?;

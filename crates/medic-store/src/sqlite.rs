@@ -8,12 +8,14 @@
 //! power loss can take the last ones).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use sqlx::{QueryBuilder, Sqlite, Transaction};
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::row::{self, IncidentRow, columns, columns_but_report, database, now_ms, to_json};
 use crate::{
@@ -32,6 +34,10 @@ const MAX_CONNECTIONS: u32 = 8;
 pub struct SqliteStore {
     pool: SqlitePool,
     path: PathBuf,
+    /// SQLite has one writer at a time: writers of this process queue here, in
+    /// order, instead of sleeping and retrying on `SQLITE_BUSY` (which gives
+    /// webhooks a long latency tail while workers claim and finish).
+    writer: Arc<Mutex<()>>,
 }
 
 impl SqliteStore {
@@ -68,7 +74,11 @@ impl SqliteStore {
                 context: "cannot migrate the SQLite database",
                 message: format!("`{}`: {err}", path.display()),
             })?;
-        Ok(Self { pool, path })
+        Ok(Self {
+            pool,
+            path,
+            writer: Arc::new(Mutex::new(())),
+        })
     }
 
     /// The database file.
@@ -82,19 +92,26 @@ impl SqliteStore {
         self.pool.close().await;
     }
 
-    /// A write transaction holding the lock from its start.
-    async fn write(&self, context: &'static str) -> Result<Transaction<'static, Sqlite>> {
-        self.pool
+    /// A write transaction holding the lock from its start, and this process's
+    /// turn to write.
+    async fn write(
+        &self,
+        context: &'static str,
+    ) -> Result<(OwnedMutexGuard<()>, Transaction<'static, Sqlite>)> {
+        let turn = Arc::clone(&self.writer).lock_owned().await;
+        let tx = self
+            .pool
             .begin_with("BEGIN IMMEDIATE")
             .await
-            .map_err(database(context))
+            .map_err(database(context))?;
+        Ok((turn, tx))
     }
 }
 
 impl Store for SqliteStore {
     async fn ingest(&self, body: &str, alerts: &[AlertIn]) -> Result<Vec<Intake>> {
         const CONTEXT: &str = "cannot store an alert payload";
-        let mut tx = self.write(CONTEXT).await?;
+        let (_turn, mut tx) = self.write(CONTEXT).await?;
         let now = now_ms();
         let payload: i64 = sqlx::query_scalar(
             "INSERT INTO payloads (received_at, body) VALUES (?1, ?2) RETURNING id",
@@ -164,7 +181,7 @@ impl Store for SqliteStore {
 
     async fn claim(&self, worker: &str, lease_ms: i64) -> Result<Option<Incident>> {
         const CONTEXT: &str = "cannot claim an incident";
-        let mut tx = self.write(CONTEXT).await?;
+        let (_turn, mut tx) = self.write(CONTEXT).await?;
         let now = now_ms();
         loop {
             let next: Option<(i64, i64)> = sqlx::query_as(
@@ -214,6 +231,7 @@ impl Store for SqliteStore {
     }
 
     async fn renew(&self, id: i64, worker: &str, lease_ms: i64) -> Result<bool> {
+        let _turn = self.writer.lock().await;
         let done = sqlx::query(
             "UPDATE incidents SET lease_until = ?1 \
              WHERE id = ?2 AND state = 'running' AND worker = ?3",
@@ -228,6 +246,7 @@ impl Store for SqliteStore {
     }
 
     async fn finish(&self, id: i64, worker: &str, diagnosis: &Diagnosis) -> Result<bool> {
+        let _turn = self.writer.lock().await;
         let done = sqlx::query(
             "UPDATE incidents SET state = 'done', finished_at = ?1, lease_until = NULL, \
              problem_id = ?2, problem_title = ?3, score = ?4, summary = ?5, report = ?6, \
@@ -249,6 +268,7 @@ impl Store for SqliteStore {
     }
 
     async fn fail(&self, id: i64, worker: &str, error: &str) -> Result<bool> {
+        let _turn = self.writer.lock().await;
         let done = sqlx::query(
             "UPDATE incidents SET state = 'failed', finished_at = ?1, lease_until = NULL, \
              error = ?2 \
@@ -319,7 +339,7 @@ impl Store for SqliteStore {
 
     async fn purge(&self, before: i64) -> Result<u64> {
         const CONTEXT: &str = "cannot purge old incidents";
-        let mut tx = self.write(CONTEXT).await?;
+        let (_turn, mut tx) = self.write(CONTEXT).await?;
         let incidents = sqlx::query(
             "DELETE FROM incidents \
              WHERE created_at < ?1 AND state NOT IN ('queued', 'running')",

@@ -14,6 +14,7 @@ use medic_check::{
 use medic_exec::{EnvPolicy, Executor, Limits};
 use medic_guide::{Guide, Problem};
 use medic_redact::Redactor;
+use medic_server::Checker;
 
 use crate::cli::{ReportFormat, RunOptions};
 use crate::settings::{self, Config};
@@ -21,11 +22,9 @@ use crate::term;
 
 /// Everything needed to run checks, built from flags and medic.toml before any work.
 pub(crate) struct Context {
-    pub(crate) runner: Runner,
+    pub(crate) checker: Checker,
     pub(crate) runtime: tokio::runtime::Runtime,
-    pub(crate) labels: LabelMap,
     flags: Vec<(String, String)>,
-    config_vars: BTreeMap<String, String>,
     allow_write: bool,
 }
 
@@ -48,32 +47,20 @@ impl Context {
             .build()
             .context("cannot start the check runner")?;
         Ok(Self {
-            runner,
+            checker: Checker {
+                runner,
+                labels: LabelMap::with(&config.labels),
+                config_vars: config.vars.clone(),
+            },
             runtime,
-            labels: LabelMap::with(&config.labels),
             flags: options.vars.clone(),
-            config_vars: config.vars.clone(),
             allow_write: options.allow_write,
         })
     }
 
     /// Placeholder values: flags, then the alert's labels, then medic.toml, then MEDIC_VAR_*.
     pub(crate) fn vars(&self, labels: Option<&BTreeMap<String, String>>) -> Vars {
-        let mut vars = Vars::new();
-        vars.add_flags(self.flags.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        if let Some(labels) = labels {
-            vars.add_labels(
-                labels.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-                &self.labels,
-            );
-        }
-        vars.add_config(
-            self.config_vars
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str())),
-        );
-        vars.add_env(std::env::vars());
-        vars
+        self.checker.vars(&self.flags, labels)
     }
 
     /// Plans, asks consent for refused steps when --allow-write is given, runs, and reports.
@@ -84,12 +71,13 @@ impl Context {
         evidence: Evidence,
         vars: &Vars,
     ) -> Result<Report> {
-        let mut plan = self.runner.plan(problem, vars);
+        let runner = &self.checker.runner;
+        let mut plan = runner.plan(problem, vars);
         if self.allow_write {
             ask_consent(&mut plan)?;
         }
-        let checks = self.runtime.block_on(self.runner.run(plan));
-        Ok(self.runner.report(guide, problem, evidence, vars, checks))
+        let checks = self.runtime.block_on(runner.run(plan));
+        Ok(runner.report(guide, problem, evidence, vars, checks))
     }
 }
 
