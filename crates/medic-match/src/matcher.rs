@@ -475,6 +475,24 @@ impl Matcher {
             }
             reasons.extend(self.word_reasons(&terms, &surface, e));
             reasons.extend(label_reasons);
+            if reasons.is_empty() {
+                // Matched only through synonyms: say which.
+                let mut pairs: Vec<String> = expansions
+                    .iter()
+                    .filter(|(x, _, _)| e.all.contains(x))
+                    .map(|(x, _, of)| {
+                        let word = surface.get(of).map_or(of.as_str(), String::as_str);
+                        format!("\"{word}\" ~ \"{x}\"")
+                    })
+                    .collect();
+                pairs.truncate(6);
+                reasons.push(format!(
+                    "synonyms {} at {}:{}",
+                    pairs.join(", "),
+                    e.path,
+                    e.line
+                ));
+            }
             out.push((
                 score,
                 Match {
@@ -771,5 +789,25 @@ fn shorten(s: &str, max: usize) -> String {
     } else {
         let cut: String = s.chars().take(max - 1).collect();
         format!("{cut}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Evidence, Matcher};
+
+    #[test]
+    fn every_match_has_a_reason_even_through_synonyms_only() {
+        // Found by the `evidence` fuzz target: a match through synonyms had no reason.
+        let guide = medic_guide::parse(
+            "003.txt",
+            include_str!("../../../testdata/seeds/003_f49a088b457f2bc5.txt"),
+        );
+        let matcher = Matcher::new(&[guide]).unwrap();
+        let found = matcher.search(&Evidence::Text("liveness        Normal".into()), 5);
+        assert!(!found.is_empty());
+        for m in &found {
+            assert!(!m.reasons.is_empty(), "{m:?}");
+        }
     }
 }
