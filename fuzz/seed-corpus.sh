@@ -2,14 +2,16 @@
 # Rebuilds the fuzz seed corpora (ignored by git) from the repository's test data:
 #   corpus/guide/    the seed guides and ~25 public runbooks under 16 KiB
 #   corpus/command/  one file per command in medic-shell's classification table
+#   corpus/evidence/ every query of eval/seeds.jsonl and eval/examples.jsonl, as free text
+#                    or an alert payload, and as a batch line
 # Run from anywhere; existing corpus directories are replaced.
 set -eu
 
 fuzz=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$fuzz")
 
-rm -rf "$fuzz/corpus/guide" "$fuzz/corpus/command"
-mkdir -p "$fuzz/corpus/guide" "$fuzz/corpus/command"
+rm -rf "$fuzz/corpus/guide" "$fuzz/corpus/command" "$fuzz/corpus/evidence"
+mkdir -p "$fuzz/corpus/guide" "$fuzz/corpus/command" "$fuzz/corpus/evidence"
 
 # Guides: all seeds, then runbooks under 16 KiB: the first two of each public
 # source and every 40th of the big ones (sorted, so the choice is stable).
@@ -34,4 +36,22 @@ out="$fuzz/corpus/command" perl -0777 -ne '
     die "no commands found\n" if $n == 0;
 ' "$root/crates/medic-shell/tests/support/table.rs"
 
-echo "guide: $(ls "$fuzz/corpus/guide" | wc -l) files, command: $(ls "$fuzz/corpus/command" | wc -l) files"
+# Evidence: each evaluation query alone (text, or an alert wrapped in a webhook payload)
+# and as a batch line.
+out="$fuzz/corpus/evidence" python3 - "$root"/eval/seeds.jsonl "$root"/eval/examples.jsonl <<'PY'
+import json, os, sys
+out, n = os.environ["out"], 0
+for path in sys.argv[1:]:
+    for line in open(path):
+        if not line.strip():
+            continue
+        q = json.loads(line)["query"]
+        body = q if isinstance(q, str) else json.dumps({"alerts": [q]})
+        with open(f"{out}/{n:03d}", "w") as f:
+            f.write(body)
+        with open(f"{out}/batch-{n:03d}", "w") as f:
+            f.write(json.dumps({"id": n, "query": q}))
+        n += 1
+PY
+
+echo "guide: $(ls "$fuzz/corpus/guide" | wc -l) files, command: $(ls "$fuzz/corpus/command" | wc -l) files, evidence: $(ls "$fuzz/corpus/evidence" | wc -l) files"

@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, HashSet};
 
 use crate::alert::Alert;
-use crate::normalize::{Severity, log_line, log_message, mask, workload_of_pod};
+use crate::normalize::{LogLine, Severity, log_line, log_message, mask, workload_of_pod};
 
 /// What an incident shows.
 #[derive(Debug, Clone)]
@@ -94,6 +94,9 @@ impl Evidence {
     }
 }
 
+/// How much info and debug lines count.
+const QUIET_WEIGHT: f32 = 0.25;
+
 fn text_query(text: &str) -> Query {
     let mut q = Query::default();
     let mut seen = HashSet::new();
@@ -104,7 +107,7 @@ fn text_query(text: &str) -> Query {
         if line.trim().is_empty() {
             continue;
         }
-        let (message, severity) = log_line(line);
+        let LogLine { message, severity } = log_line(line);
         let masked = mask(&message);
         if masked.is_empty() || !seen.insert(masked.clone()) {
             continue;
@@ -136,7 +139,7 @@ fn text_query(text: &str) -> Query {
         q.pieces.push((loud.join("\n"), 0.5));
     }
     if !quiet.is_empty() {
-        q.pieces.push((quiet.join("\n"), 0.25));
+        q.pieces.push((quiet.join("\n"), QUIET_WEIGHT));
     }
     if multi {
         q.lines = messages;

@@ -16,6 +16,7 @@
 
 mod alert;
 mod analyzer;
+mod english;
 mod evidence;
 mod matcher;
 mod normalize;

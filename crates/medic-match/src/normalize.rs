@@ -20,7 +20,7 @@ static TIMESTAMP: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static LEVEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*[\[(]?(?:level=)?(?:trace|debug|info|notice|warn|warning|error|err|crit|critical|alert|emerg|fatal|panic)[\])]?(?:\s*[:|-]\s*|\s+)")
+    Regex::new(r"(?i)^\s*[\[(]?(?:level=)?(?:trace|debug|info|notice|warn|warning|error|err|crit|critical|alert|emerg|fatal)[\])]?(?:\s*[:|-]\s*|\s+)")
         .expect("valid regex")
 });
 
@@ -53,11 +53,12 @@ static MASK: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// How loud a log line is, from its level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) enum Severity {
     /// trace, debug, info, notice.
     Quiet,
     /// No level seen.
+    #[default]
     Unknown,
     /// warning, error, critical, fatal, panic.
     Loud,
@@ -77,28 +78,124 @@ fn severity_of(level: &str) -> Severity {
 
 /// A log line reduced to its message, or the line as it is when it is not a log line.
 pub(crate) fn log_message(line: &str) -> String {
-    log_line(line).0
+    log_line(line).message
 }
 
-/// A log line reduced to its message, with its severity.
-pub(crate) fn log_line(line: &str) -> (String, Severity) {
+/// A log line reduced to its message, with its severity. The logger's name and structured
+/// fields other than the message (`controller`, `request` …) are dropped: measured on the
+/// evaluation sets, they pull matches towards whatever the logger is named after.
+pub(crate) fn log_line(line: &str) -> LogLine {
+    let mut reduced = reduce(line);
+    if reduced.severity != Severity::Loud && STACK_FRAME.is_match(line) {
+        // A stack frame is where an error happened, not what it is.
+        reduced.severity = Severity::Quiet;
+    }
+    // Go's `panic: …` is the message, not a level.
+    if line.trim_start().starts_with("panic: ") {
+        reduced.severity = Severity::Loud;
+    }
+    reduced
+}
+
+/// A reduced log line.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct LogLine {
+    /// What the line says.
+    pub(crate) message: String,
+    /// How loud it is.
+    pub(crate) severity: Severity,
+}
+
+impl LogLine {
+    fn new(message: String, severity: Severity) -> Self {
+        Self { message, severity }
+    }
+}
+
+/// Stack frames (Java `at …(File.java:12)`, Python `File "…", line 41, in f`, Go
+/// `pkg.(*T).m(0xc000…)` and `/src/file.go:123 +0x1d`, `goroutine 87 [running]:`) and
+/// `… 12 more`: where the error happened, not what it is.
+static STACK_FRAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?x)^\s*(?:
+            at\s+[\w$.<>/-]+\(.*\)\s*$
+          | File\s+"[^"]*",\s+line\s+\d+
+          | [\w./-]+\.go:\d+(?:\s+\+0x[0-9a-f]+)?\s*$
+          | goroutine\s+\d+\s+\[
+          | [\w./*()-]+\((?:0x[0-9a-f]+|\{[^}]*\}|[,\s.])*\)\s*$
+          | \.\.\.\s+\d+\s+more\s*$
+        )"#,
+    )
+    .expect("valid regex")
+});
+
+/// `kubectl get events` / `kubectl describe` event rows: the type column says how loud.
+static EVENT_ROW: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:\S+\s+)?(Normal|Warning)\s{2,}\S").expect("valid regex"));
+
+/// The header of an events table (`LAST SEEN  TYPE  REASON  OBJECT  MESSAGE`).
+static EVENT_HEADER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:last\s+seen\s+)?type\s+reason\s+.*message\s*$|^\s*events:\s*$")
+        .expect("valid regex")
+});
+
+/// An access-log request and its status (`"GET /x HTTP/1.1" 503`).
+static ACCESS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#""(?:GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS) [^"]*HTTP/[\d.]+"\s+(\d{3})\b"#)
+        .expect("valid regex")
+});
+
+/// The structured fields that carry what went wrong, in the order they are read.
+const MESSAGE_FIELDS: [&str; 6] = ["msg", "message", "error", "err", "reason", "log"];
+
+/// Whether a structured field names an error (`error`, `err`) with a value.
+fn has_error(map: &serde_json::Map<String, serde_json::Value>) -> bool {
+    ["error", "err"].iter().any(|k| {
+        map.get(*k)
+            .and_then(|v| v.as_str())
+            .is_some_and(|v| !v.is_empty())
+    })
+}
+
+/// The message fields of a JSON object, joined.
+fn json_message(map: &serde_json::Map<String, serde_json::Value>) -> Vec<String> {
+    MESSAGE_FIELDS
+        .iter()
+        .filter_map(|k| map.get(*k))
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// A line that carries an error is loud whatever its level says.
+fn at_least_loud(severity: Severity, error: bool) -> Severity {
+    if error { Severity::Loud } else { severity }
+}
+
+fn reduce(line: &str) -> LogLine {
     let trimmed = line.trim();
     if trimmed.starts_with('{')
         && let Ok(serde_json::Value::Object(map)) =
             serde_json::from_str::<serde_json::Value>(trimmed)
     {
-        let fields: Vec<String> = ["msg", "message", "error", "err", "reason", "log"]
-            .iter()
-            .filter_map(|k| map.get(*k))
-            .filter_map(|v| v.as_str().map(str::to_owned))
-            .collect();
+        let fields = json_message(&map);
         if !fields.is_empty() {
             let severity = ["level", "severity", "lvl"]
                 .iter()
                 .find_map(|k| map.get(*k).and_then(|v| v.as_str()))
                 .map_or(Severity::Unknown, severity_of);
-            return (fields.join(" "), severity);
+            return LogLine::new(fields.join(" "), at_least_loud(severity, has_error(&map)));
         }
+    }
+    if EVENT_HEADER.is_match(trimmed) {
+        return LogLine::new(String::new(), Severity::Quiet);
+    }
+    if let Some(c) = EVENT_ROW.captures(trimmed) {
+        let severity = if &c[1] == "Warning" {
+            Severity::Loud
+        } else {
+            Severity::Quiet
+        };
+        return LogLine::new(trimmed.to_owned(), severity);
     }
     let mut rest = trimmed;
     let mut severity = Severity::Unknown;
@@ -118,20 +215,48 @@ pub(crate) fn log_line(line: &str) -> (String, Severity) {
             rest = &rest[m.end()..];
         }
     }
+    if let Some(c) = ACCESS.captures(rest) {
+        severity = match c[1].as_bytes()[0] {
+            b'4' | b'5' => Severity::Loud,
+            _ => Severity::Quiet,
+        };
+    }
     if LOGFMT.is_match(rest) && LOGFMT_MSG.is_match(rest) {
         if let Some(level) = LOGFMT_LEVEL.captures(rest).and_then(|c| c.get(1)) {
             severity = severity_of(level.as_str());
         }
+        let mut error = false;
         let fields: Vec<String> = LOGFMT_MSG
             .captures_iter(rest)
-            .filter_map(|c| c.get(1).or_else(|| c.get(2)))
+            .filter_map(|c| {
+                error |= c[0].trim_start().starts_with("err");
+                c.get(1).or_else(|| c.get(2))
+            })
             .map(|m| m.as_str().replace("\\\"", "\""))
             .collect();
         if !fields.is_empty() {
-            return (fields.join(" "), severity);
+            return LogLine::new(fields.join(" "), at_least_loud(severity, error));
         }
     }
-    (rest.to_owned(), severity)
+    // zap's console encoder: `logger<TAB>message<TAB>{"key": …}`: the message, and the
+    // fields that say what went wrong; the logger's name and the other fields are context.
+    if rest.contains('\t')
+        && let Some(at) = rest.find("\t{")
+        && let Ok(serde_json::Value::Object(map)) =
+            serde_json::from_str::<serde_json::Value>(rest[at + 1..].trim())
+    {
+        let message = rest[..at].rsplit('\t').next().unwrap_or_default();
+        let mut parts: Vec<String> = vec![message.trim().to_owned()];
+        parts.extend(json_message(&map));
+        return LogLine::new(parts.join(" "), at_least_loud(severity, has_error(&map)));
+    }
+    if let Some((logger, message)) = rest.split_once('\t')
+        && !logger.contains(' ')
+        && !message.trim().is_empty()
+    {
+        return LogLine::new(message.trim().to_owned(), severity);
+    }
+    LogLine::new(rest.to_owned(), severity)
 }
 
 /// Text for exact comparison: lower-case, numbers/ids/IPs/hashes as `#`, quotes dropped,
@@ -228,20 +353,94 @@ mod tests {
     #[test]
     fn severities() {
         assert_eq!(
-            log_line("2026-11-23T07:04:30Z INFO started").1,
-            Severity::Quiet
-        );
-        assert_eq!(log_line(r#"{"level":"error","msg":"x"}"#).1, Severity::Loud);
-        assert_eq!(log_line("ts=1 level=warn msg=\"x\"").1, Severity::Loud);
-        assert_eq!(
-            log_line("I0611 09:12:30.000341       1 serving.go:374] ok").1,
+            log_line("2026-11-23T07:04:30Z INFO started").severity,
             Severity::Quiet
         );
         assert_eq!(
-            log_line("E0611 09:12:30.000341       1 serving.go:374] bad").1,
+            log_line(r#"{"level":"error","msg":"x"}"#).severity,
             Severity::Loud
         );
-        assert_eq!(log_line("plain text").1, Severity::Unknown);
+        assert_eq!(
+            log_line("ts=1 level=warn msg=\"x\"").severity,
+            Severity::Loud
+        );
+        assert_eq!(
+            log_line("I0611 09:12:30.000341       1 serving.go:374] ok").severity,
+            Severity::Quiet
+        );
+        assert_eq!(
+            log_line("E0611 09:12:30.000341       1 serving.go:374] bad").severity,
+            Severity::Loud
+        );
+        assert_eq!(log_line("plain text").severity, Severity::Unknown);
+    }
+
+    #[test]
+    fn what_makes_a_line_loud_or_quiet() {
+        // An error field makes a debug line loud.
+        assert_eq!(
+            log_line(
+                r#"{"level":"debug","msg":"requeue","error":"x509: certificate has expired"}"#
+            )
+            .severity,
+            Severity::Loud
+        );
+        // Event rows: the type column.
+        assert_eq!(
+            log_line("2m   Warning   FailedScheduling   pod/api-0   0/3 nodes are available")
+                .severity,
+            Severity::Loud
+        );
+        assert_eq!(
+            log_line("  Normal  Pulled  4m  kubelet  Container image already present").severity,
+            Severity::Quiet
+        );
+        assert_eq!(
+            log_line("LAST SEEN   TYPE      REASON    OBJECT    MESSAGE").message,
+            ""
+        );
+        // Stack frames are context; a Go panic is the message.
+        for frame in [
+            "\tat java.base/java.util.Arrays.copyOf(Arrays.java:3537)",
+            r#"  File "/app/api/users.py", line 41, in get_user"#,
+            "github.com/acme/khook/internal/plugin.(*Source).handle(0xc000512000, {0x1f3e2a0, 0xc0004a6000})",
+            "\t/src/internal/plugin/webhook.go:88 +0x1d",
+            "goroutine 87 [running]:",
+        ] {
+            assert_eq!(log_line(frame).severity, Severity::Quiet, "{frame}");
+        }
+        let panic =
+            log_line("panic: runtime error: invalid memory address or nil pointer dereference");
+        assert_eq!(panic.severity, Severity::Loud);
+        assert!(panic.message.starts_with("panic: "), "{panic:?}");
+        // Access logs: the status.
+        assert_eq!(
+            log_line(r#"10.0.0.1 - - [23/Nov/2026:11:00:01 +0000] "GET /healthz HTTP/1.1" 200 2"#)
+                .severity,
+            Severity::Quiet
+        );
+        assert_eq!(
+            log_line(
+                r#"INFO:     10.0.0.1:5123 - "GET /api/me HTTP/1.1" 500 Internal Server Error"#
+            )
+            .severity,
+            Severity::Loud
+        );
+    }
+
+    #[test]
+    fn console_encoded_lines_keep_message_and_error() {
+        let line = log_line(
+            "2026-11-23T08:12:03.870Z\tDEBUG\tcrossplane\tCannot unpack package\t{\"request\": \"/p\", \"error\": \"failed to fetch package digest\"}",
+        );
+        assert_eq!(
+            line.message,
+            "Cannot unpack package failed to fetch package digest"
+        );
+        assert_eq!(line.severity, Severity::Loud);
+        let line =
+            log_line("2026-11-23T08:00:01.102Z\tINFO\tplugin-manager\tregistered webhook plugin");
+        assert_eq!(line.message, "registered webhook plugin");
     }
 
     #[test]
