@@ -171,19 +171,33 @@ fn io_reason(e: &std::io::Error) -> String {
 /// process): `HEAD`, a loose ref, or `packed-refs`.
 pub(crate) fn git_commit(root: &Path) -> Option<String> {
     let start = std::fs::canonicalize(root).ok()?;
-    let git = start
+    let dot_git = start
         .ancestors()
         .map(|d| d.join(".git"))
-        .find(|g| g.is_dir())?;
+        .find(|g| g.exists())?;
+    // A worktree or submodule has a `.git` file naming its git directory; its refs live
+    // in the directory named by `commondir`.
+    let git = if dot_git.is_dir() {
+        dot_git
+    } else {
+        let text = std::fs::read_to_string(&dot_git).ok()?;
+        let dir = PathBuf::from(text.trim().strip_prefix("gitdir: ")?);
+        dot_git.parent()?.join(dir)
+    };
+    let common = std::fs::read_to_string(git.join("commondir"))
+        .map(|c| git.join(c.trim()))
+        .unwrap_or_else(|_| git.clone());
     let head = std::fs::read_to_string(git.join("HEAD")).ok()?;
     let head = head.trim();
     let Some(reference) = head.strip_prefix("ref: ") else {
         return Some(head.to_owned());
     };
-    if let Ok(commit) = std::fs::read_to_string(git.join(reference)) {
-        return Some(commit.trim().to_owned());
+    for dir in [&git, &common] {
+        if let Ok(commit) = std::fs::read_to_string(dir.join(reference)) {
+            return Some(commit.trim().to_owned());
+        }
     }
-    let packed = std::fs::read_to_string(git.join("packed-refs")).ok()?;
+    let packed = std::fs::read_to_string(common.join("packed-refs")).ok()?;
     packed.lines().find_map(|line| {
         let (commit, name) = line.split_once(' ')?;
         (name == reference).then(|| commit.to_owned())
