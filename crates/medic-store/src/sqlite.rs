@@ -26,6 +26,9 @@ use crate::{
 /// How long a connection waits for another's write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Firing alerts per multi-row insert (13 values each, well under SQLite's 32,766).
+const BATCH: usize = 500;
+
 /// How many connections the pool opens at most.
 const MAX_CONNECTIONS: u32 = 8;
 
@@ -121,8 +124,81 @@ impl Store for SqliteStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(database(CONTEXT))?;
-        let mut outcomes = Vec::with_capacity(alerts.len());
-        for alert in alerts {
+        let mut outcomes = vec![Intake::Unknown; alerts.len()];
+        // Firing alerts with distinct keys go in as multi-row statements; the others
+        // (resolutions, an alert named twice in one payload) one by one, in order.
+        let mut keys = std::collections::HashSet::new();
+        let firing: Vec<usize> = (0..alerts.len())
+            .filter(|&i| alerts[i].status == Status::Firing)
+            .collect();
+        let batched = firing.len() > 1
+            && firing
+                .iter()
+                .all(|&i| keys.insert((&alerts[i].fingerprint, &alerts[i].starts_at)));
+        if batched {
+            for chunk in firing.chunks(BATCH) {
+                let mut query = QueryBuilder::<Sqlite>::new(
+                    "INSERT INTO incidents (fingerprint, starts_at, name, status, state, \
+                     labels, annotations, alert, created_at, last_seen, seen, \
+                     first_payload, last_payload) ",
+                );
+                let mut rows = Vec::with_capacity(chunk.len());
+                for &i in chunk {
+                    let a = &alerts[i];
+                    rows.push((
+                        a,
+                        to_json("alert labels", &a.labels)?,
+                        to_json("alert annotations", &a.annotations)?,
+                        to_json("alert", &a.alert)?,
+                    ));
+                }
+                query.push_values(&rows, |mut row, (a, labels, annotations, json)| {
+                    row.push_bind(&a.fingerprint)
+                        .push_bind(&a.starts_at)
+                        .push_bind(&a.name)
+                        .push("'firing'")
+                        .push("'queued'")
+                        .push_bind(labels)
+                        .push_bind(annotations)
+                        .push_bind(json)
+                        .push_bind(now)
+                        .push_bind(now)
+                        .push("1")
+                        .push_bind(payload)
+                        .push_bind(payload);
+                });
+                query.push(
+                    " ON CONFLICT (fingerprint, starts_at) DO UPDATE SET \
+                     last_seen = excluded.last_seen, seen = incidents.seen + 1, \
+                     alert = excluded.alert, last_payload = excluded.last_payload \
+                     RETURNING id, seen, fingerprint, starts_at",
+                );
+                let stored: std::collections::HashMap<(String, String), (i64, i64)> = query
+                    .build_query_as::<(i64, i64, String, String)>()
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(database(CONTEXT))?
+                    .into_iter()
+                    .map(|(id, seen, f, s)| ((f, s), (id, seen)))
+                    .collect();
+                for &i in chunk {
+                    let key = (alerts[i].fingerprint.clone(), alerts[i].starts_at.clone());
+                    let &(id, seen) = stored.get(&key).ok_or_else(|| StoreError::Database {
+                        context: CONTEXT,
+                        message: "an alert was not stored".to_owned(),
+                    })?;
+                    outcomes[i] = if seen == 1 {
+                        Intake::Created(id)
+                    } else {
+                        Intake::Repeated(id)
+                    };
+                }
+            }
+        }
+        for (i, alert) in alerts.iter().enumerate() {
+            if batched && alert.status == Status::Firing {
+                continue;
+            }
             let json = to_json("alert", &alert.alert)?;
             let outcome = match alert.status {
                 Status::Firing => {
@@ -173,7 +249,7 @@ impl Store for SqliteStore {
                     id.map_or(Intake::Unknown, Intake::Resolved)
                 }
             };
-            outcomes.push(outcome);
+            outcomes[i] = outcome;
         }
         tx.commit().await.map_err(database(CONTEXT))?;
         Ok(outcomes)
