@@ -28,6 +28,7 @@ use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
+use axum::serve::ListenerExt as _;
 use medic_store::Store;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
@@ -248,6 +249,13 @@ pub async fn serve<S: Store + 'static>(
         tokio::spawn(retention(Arc::clone(&app))),
     ];
     let stop = Arc::clone(&app);
+    // Responses go out at once: without TCP_NODELAY a small response can wait for the
+    // client's delayed ACK (tens of milliseconds).
+    let listener = listener.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::debug!(%error, "cannot set TCP_NODELAY");
+        }
+    });
     let served = axum::serve(listener, router(Arc::clone(&app)))
         .with_graceful_shutdown(async move { stop.stopped().await })
         .await;

@@ -6,6 +6,7 @@
 //! ```sh
 //! cargo build --release -p medic && cargo run --release -p medic --example bench-serve -- \
 //!     [--medic target/release/medic] [--alerts 10000] [--batch 10] [--clients 4] [--backend sqlite|postgres]
+//!     [--names TargetDown,KubePodCrashLooping,…]   (alert names, cycled; the default mixes matched and unmatched)
 //! ```
 #![expect(clippy::unwrap_used, reason = "a benchmark stops on the first failure")]
 #![expect(
@@ -44,6 +45,8 @@ fn main() {
     let batch: usize = opt("--batch", "10").parse().unwrap();
     let clients: usize = opt("--clients", "4").parse().unwrap();
     let backend = opt("--backend", "sqlite");
+    let names = opt("--names", &NAMES.join(","));
+    let names: Vec<&str> = names.split(',').collect();
     let dir = tempfile::tempdir().unwrap();
     let postgres;
     let db = if backend == "postgres" {
@@ -97,7 +100,7 @@ fn main() {
                 .map(|n| {
                     serde_json::json!({
                         "status": "firing",
-                        "labels": {"alertname": NAMES[n % NAMES.len()], "instance": format!("10.0.{}.{}:9100", n / 250, n % 250), "job": "node", "severity": "critical"},
+                        "labels": {"alertname": names[n % names.len()], "instance": format!("10.0.{}.{}:9100", n / 250, n % 250), "job": "node", "severity": "critical"},
                         "annotations": {"summary": format!("alert {n} from the load generator")},
                         "startsAt": "2026-11-23T07:04:30.193Z",
                         "endsAt": "0001-01-01T00:00:00Z",
