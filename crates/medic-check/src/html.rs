@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::report::{CheckStatus, Evidence, Report};
+use crate::report::{Evidence, Report};
 
 const STYLE: &str = "body{font:15px/1.45 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1f24}\
 h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:2rem}h3{font-size:1rem;margin:1.4rem 0 .4rem}\
@@ -97,14 +97,9 @@ pub fn html(report: &Report) -> String {
         }
         let _ = writeln!(h, "</table>");
     }
-    let s = &report.summary;
-    let _ = writeln!(
-        h,
-        "<h2>Checks</h2><p class=\"meta\">{} ok · {} failed · {} timed out · {} refused · {} need values · {} skipped</p>",
-        s.ok, s.failed, s.timed_out, s.refused, s.needs_values, s.skipped
-    );
+    let _ = writeln!(h, "<h2>Checks</h2><p class=\"meta\">{}</p>", report.summary);
     for check in &report.checks {
-        let class = status_class(&check.status);
+        let class = check.status.kind();
         let _ = writeln!(
             h,
             "<h3 id=\"check-{}\">{}. {}<span class=\"badge {class}\">{}</span></h3>",
@@ -184,18 +179,6 @@ pub fn html(report: &Report) -> String {
         esc(&report.generated_at)
     );
     h
-}
-
-/// The CSS class of a status badge.
-fn status_class(status: &CheckStatus) -> &'static str {
-    match status {
-        CheckStatus::Ok => "ok",
-        CheckStatus::Failed { .. } => "failed",
-        CheckStatus::TimedOut => "timed_out",
-        CheckStatus::Refused { .. } => "refused",
-        CheckStatus::NeedsValues { .. } => "needs_values",
-        CheckStatus::Skipped { .. } => "skipped",
-    }
 }
 
 /// HTML-escapes text for element content and attribute values.

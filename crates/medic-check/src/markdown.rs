@@ -72,12 +72,7 @@ pub fn markdown(report: &Report) -> String {
             .collect();
         let _ = writeln!(md, "- **Values:** {}", inline_code(&vars.join(" ")));
     }
-    let s = &report.summary;
-    let _ = writeln!(
-        md,
-        "- **Checks:** {} ok, {} failed, {} timed out, {} refused, {} need values, {} skipped\n",
-        s.ok, s.failed, s.timed_out, s.refused, s.needs_values, s.skipped
-    );
+    let _ = writeln!(md, "- **Checks:** {}\n", report.summary);
     for check in &report.checks {
         let _ = writeln!(
             md,

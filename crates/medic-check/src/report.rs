@@ -133,6 +133,20 @@ pub enum CheckStatus {
 }
 
 impl CheckStatus {
+    /// The status's name as the JSON `status` field gives it (`ok`, `failed`,
+    /// `timed_out`, `refused`, `needs_values`, `skipped`): for CSS classes and metric labels.
+    #[must_use]
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::Failed { .. } => "failed",
+            Self::TimedOut => "timed_out",
+            Self::Refused { .. } => "refused",
+            Self::NeedsValues { .. } => "needs_values",
+            Self::Skipped { .. } => "skipped",
+        }
+    }
+
     /// A short word for the status (`ok`, `failed`, `timed out`, …).
     #[must_use]
     pub fn label(&self) -> String {
@@ -176,6 +190,23 @@ pub struct CheckReport {
     pub status: CheckStatus,
     /// Its commands.
     pub steps: Vec<StepReport>,
+}
+
+impl CheckReport {
+    /// Whether any of its commands ran.
+    #[must_use]
+    pub fn ran(&self) -> bool {
+        self.steps.iter().any(|s| s.run.is_some())
+    }
+
+    /// Time its commands took, in milliseconds.
+    #[must_use]
+    pub fn duration_ms(&self) -> u64 {
+        self.steps
+            .iter()
+            .filter_map(|s| s.run.as_ref().map(|r| r.duration_ms))
+            .sum()
+    }
 }
 
 /// One command of a check.
@@ -268,6 +299,17 @@ pub struct Summary {
     pub needs_values: usize,
     /// `skipped`.
     pub skipped: usize,
+}
+
+impl std::fmt::Display for Summary {
+    /// `2 ok, 1 failed, 0 timed out, 1 refused, 0 need values, 0 skipped`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} ok, {} failed, {} timed out, {} refused, {} need values, {} skipped",
+            self.ok, self.failed, self.timed_out, self.refused, self.needs_values, self.skipped
+        )
+    }
 }
 
 impl Summary {

@@ -150,11 +150,7 @@ impl Runner {
         hasher.update(stdout.as_bytes());
         hasher.update([0u8]);
         hasher.update(stderr.as_bytes());
-        let digest = hasher
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>();
+        let digest = format!("{:x}", hasher.finalize());
         RunReport {
             outcome: outcome_word(&t.outcome).to_owned(),
             started_at: timestamp(t.started_at),

@@ -91,10 +91,10 @@ fn digest(token: &str) -> [u8; 32] {
 }
 
 fn session(token: &str) -> String {
-    Sha256::digest(format!("medic-session\0{token}").as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    format!(
+        "{:x}",
+        Sha256::digest(format!("medic-session\0{token}").as_bytes())
+    )
 }
 
 #[cfg(test)]

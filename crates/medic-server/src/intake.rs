@@ -142,11 +142,9 @@ pub fn fingerprint(labels: &BTreeMap<String, String>) -> String {
         hash.update(v.as_bytes());
         hash.update([0xfe]);
     }
-    hash.finalize()
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    let mut hex = format!("{:x}", hash.finalize());
+    hex.truncate(16);
+    hex
 }
 
 #[cfg(test)]

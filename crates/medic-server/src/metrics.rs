@@ -151,19 +151,14 @@ impl Metrics {
     /// The checks of a report: verdicts, durations, refused commands.
     pub fn report(&self, report: &medic_check::Report) {
         for check in &report.checks {
-            let verdict = verdict(&check.status).to_owned();
+            let verdict = check.status.kind().to_owned();
             self.checks
                 .get_or_create(&vec![("verdict".to_owned(), verdict.clone())])
                 .inc();
-            let ms: u64 = check
-                .steps
-                .iter()
-                .filter_map(|s| s.run.as_ref().map(|r| r.duration_ms))
-                .sum();
-            if check.steps.iter().any(|s| s.run.is_some()) {
+            if check.ran() {
                 self.check_seconds
                     .get_or_create(&vec![("verdict".to_owned(), verdict)])
-                    .observe(ms as f64 / 1000.0);
+                    .observe(check.duration_ms() as f64 / 1000.0);
             }
             let refused = check
                 .steps
@@ -204,19 +199,5 @@ impl Metrics {
         // Writing to a String cannot fail.
         let _ = encode(&mut text, &self.registry);
         text
-    }
-}
-
-/// A check status's one-word verdict.
-#[must_use]
-pub fn verdict(status: &medic_check::CheckStatus) -> &'static str {
-    use medic_check::CheckStatus as S;
-    match status {
-        S::Ok => "ok",
-        S::Failed { .. } => "failed",
-        S::TimedOut => "timed_out",
-        S::Refused { .. } => "refused",
-        S::NeedsValues { .. } => "needs_values",
-        S::Skipped { .. } => "skipped",
     }
 }

@@ -18,7 +18,6 @@ use serde::Deserialize;
 
 use crate::api::{ListQuery, safety_counts};
 use crate::auth::SESSION_COOKIE;
-use crate::metrics::verdict;
 use crate::{App, now_ms};
 
 const CSS: &str = include_str!("ui/medic.css");
@@ -295,14 +294,12 @@ async fn stored<S: Store>(app: &App<S>, id: i64) -> Result<Incident, Response> {
 }
 
 fn check_badge(status: &CheckStatus) -> Markup {
-    let v = verdict(status);
-    let text = match status {
-        CheckStatus::Failed { exit_code: Some(c) } => format!("failed (exit {c})"),
-        CheckStatus::TimedOut => "timed out".to_owned(),
-        CheckStatus::NeedsValues { .. } => "needs values".to_owned(),
-        _ => v.to_owned(),
+    let label = match status {
+        // The reason is shown on its own line below.
+        CheckStatus::Skipped { .. } => "skipped".to_owned(),
+        other => other.label(),
     };
-    badge(v, &text)
+    badge(status.kind(), &label)
 }
 
 fn report_view(report: &Report, id: i64) -> Markup {
@@ -331,11 +328,10 @@ fn report_view(report: &Report, id: i64) -> Markup {
         section.checks {
             h2 { "Checks" }
             p.muted {
-                (report.summary.ok) " ok · " (report.summary.failed) " failed · " (report.summary.timed_out) " timed out · "
-                (report.summary.refused) " refused · " (report.summary.needs_values) " need values · " (report.summary.skipped) " skipped"
+                (report.summary)
             }
             @for check in &report.checks {
-                div.check data-status=(verdict(&check.status)) {
+                div.check data-status=(check.status.kind()) {
                     h3 { (check.index) ". " (check.description) " " (check_badge(&check.status)) }
                     @match &check.status {
                         CheckStatus::Refused { reason } => p.reason { "Not run: " (reason) },

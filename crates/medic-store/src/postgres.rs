@@ -11,11 +11,11 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
-use sqlx::{Connection, Postgres, QueryBuilder};
+use sqlx::{Connection, Postgres};
 
 use crate::location::{redact_message, redact_url};
 
-use crate::row::{self, IncidentRow, columns, columns_but_report, database, to_json};
+use crate::row::{self, IncidentRow, columns, database, to_json};
 use crate::{
     AlertIn, Counts, Diagnosis, Filter, Incident, Intake, MAX_ATTEMPTS, Result, Status, Store,
     StoreError,
@@ -323,26 +323,7 @@ impl Store for PostgresStore {
     }
 
     async fn list(&self, filter: &Filter) -> Result<Vec<Incident>> {
-        let mut query = QueryBuilder::<Postgres>::new(concat!(
-            "SELECT ",
-            columns_but_report!(),
-            ", NULL AS report FROM incidents WHERE 1 = 1"
-        ));
-        if let Some(status) = filter.status {
-            query.push(" AND status = ").push_bind(status.as_str());
-        }
-        if let Some(state) = filter.state {
-            query.push(" AND state = ").push_bind(state.as_str());
-        }
-        if let Some(since) = filter.since {
-            query.push(" AND created_at >= ").push_bind(since);
-        }
-        if let Some(problem) = &filter.problem {
-            query.push(" AND problem_id = ").push_bind(problem);
-        }
-        query
-            .push(" ORDER BY created_at DESC, id DESC LIMIT ")
-            .push_bind(row::limit(filter.limit));
+        let mut query = row::list_query::<Postgres>(filter);
         query
             .build_query_as::<IncidentRow>()
             .fetch_all(&self.pool)

@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
+use sqlx::{Database, Encode, QueryBuilder, Type};
 
-use crate::{Counts, Incident, Result, State, Status, StoreError};
+use crate::{Counts, Filter, Incident, Result, State, Status, StoreError};
 
 /// Every incident column but the report, in [`IncidentRow`]'s order, as a
 /// literal for `concat!`.
@@ -34,6 +35,38 @@ pub(crate) fn gave_up(attempts: i64) -> String {
 }
 
 /// `0` means 100.
+/// The query of [`crate::Store::list`], for either backend (sqlx numbers the
+/// placeholders in each one's style).
+pub(crate) fn list_query<'a, DB>(filter: &'a Filter) -> QueryBuilder<'a, DB>
+where
+    DB: Database,
+    &'a str: Encode<'a, DB> + Type<DB>,
+    &'a String: Encode<'a, DB> + Type<DB>,
+    i64: Encode<'a, DB> + Type<DB>,
+{
+    let mut query = QueryBuilder::<DB>::new(concat!(
+        "SELECT ",
+        columns_but_report!(),
+        ", NULL AS report FROM incidents WHERE 1 = 1"
+    ));
+    if let Some(status) = filter.status {
+        query.push(" AND status = ").push_bind(status.as_str());
+    }
+    if let Some(state) = filter.state {
+        query.push(" AND state = ").push_bind(state.as_str());
+    }
+    if let Some(since) = filter.since {
+        query.push(" AND created_at >= ").push_bind(since);
+    }
+    if let Some(problem) = &filter.problem {
+        query.push(" AND problem_id = ").push_bind(problem);
+    }
+    query
+        .push(" ORDER BY created_at DESC, id DESC LIMIT ")
+        .push_bind(limit(filter.limit));
+    query
+}
+
 pub(crate) fn limit(limit: u32) -> i64 {
     if limit == 0 { 100 } else { i64::from(limit) }
 }

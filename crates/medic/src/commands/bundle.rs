@@ -73,13 +73,10 @@ pub(crate) fn run(args: &BundleArgs, config: &Config, library: Library) -> Resul
     };
     write_bundle(&args.output, &report, &library.roots)?;
     eprintln!(
-        "wrote {} ({} checks: {} ok, {} failed, {} timed out, {} refused)",
+        "wrote {} ({} checks: {})",
         args.output.display(),
         report.checks.len(),
-        report.summary.ok,
-        report.summary.failed,
-        report.summary.timed_out,
-        report.summary.refused
+        report.summary
     );
     Ok(if report.summary.found_failure() {
         ExitCode::from(1)

@@ -306,25 +306,10 @@ pub(crate) fn write_report(out: &mut impl Write, report: &Report) -> Result<()> 
             .collect();
         writeln!(out, "  {} {}", term::dim("values:"), vars.join(" "))?;
     }
-    let s = &report.summary;
-    writeln!(
-        out,
-        "\n{} {} ok, {} failed, {} timed out, {} refused, {} need values, {} skipped",
-        term::bold("Checks:"),
-        s.ok,
-        s.failed,
-        s.timed_out,
-        s.refused,
-        s.needs_values,
-        s.skipped
-    )?;
+    writeln!(out, "\n{} {}", term::bold("Checks:"), report.summary)?;
     for check in &report.checks {
-        let duration: u64 = check
-            .steps
-            .iter()
-            .filter_map(|s| s.run.as_ref().map(|r| r.duration_ms))
-            .sum();
-        let ran = check.steps.iter().any(|s| s.run.is_some());
+        let duration = check.duration_ms();
+        let ran = check.ran();
         writeln!(
             out,
             "{} {}. {}  {}",
