@@ -59,6 +59,26 @@ pub fn html(report: &Report) -> String {
             }
             let _ = writeln!(h, "</table>");
         }
+        Evidence::Finding {
+            name,
+            object,
+            workload,
+            summary,
+            details,
+            ..
+        } => {
+            let _ = writeln!(
+                h,
+                "<h2>Finding <code>{}</code> on {}</h2><p>{}</p><p class=\"meta\">workload {}</p>",
+                esc(name),
+                esc(object),
+                esc(summary),
+                esc(workload)
+            );
+            if !details.is_empty() {
+                let _ = writeln!(h, "<pre>{}</pre>", esc(&details.join("\n")));
+            }
+        }
     }
     if let Some(m) = &report.matched {
         let _ = writeln!(

@@ -49,6 +49,18 @@ pub fn markdown(report: &Report) -> String {
                 inline_code(&labels.join(", "))
             );
         }
+        Evidence::Finding {
+            name,
+            object,
+            summary,
+            details,
+            ..
+        } => {
+            let _ = writeln!(md, "- **Finding:** `{name}` on {object}: {summary}");
+            for d in details {
+                let _ = writeln!(md, "  - {}", inline_code(d.trim()));
+            }
+        }
     }
     if let Some(m) = &report.matched {
         let _ = writeln!(md, "- **Why it matched** (score {:.2}):", m.score);

@@ -60,6 +60,21 @@ pub enum Evidence {
         /// Annotations (redacted).
         annotations: Vec<(String, String)>,
     },
+    /// A failure found in a Kubernetes cluster (`medic diagnose --kube`).
+    Finding {
+        /// Its name (`CrashLoopBackOff`, `OOMKilled`, `FailedScheduling` …).
+        name: String,
+        /// The object it was seen on (`Pod lab/oom`).
+        object: String,
+        /// The workload that owns it (`Deployment lab/api`).
+        workload: String,
+        /// One line, for a person (redacted).
+        summary: String,
+        /// The messages behind it: waiting message, last termination, events (redacted).
+        details: Vec<String>,
+        /// The labels it was matched with and that filled placeholders.
+        labels: Vec<(String, String)>,
+    },
 }
 
 /// The problem a report is about.

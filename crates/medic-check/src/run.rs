@@ -209,6 +209,24 @@ impl Runner {
                     })
                     .collect(),
             },
+            Evidence::Finding {
+                name,
+                object,
+                workload,
+                summary,
+                details,
+                labels,
+            } => Evidence::Finding {
+                name,
+                object,
+                workload,
+                summary: self.redactor.redact_str(&summary).into_owned(),
+                details: details
+                    .iter()
+                    .map(|d| self.redactor.redact_str(d).into_owned())
+                    .collect(),
+                labels,
+            },
             e @ Evidence::Problem { .. } => e,
         };
         let summary = Summary::of(&checks);

@@ -7,6 +7,7 @@
 //! - [`worker`]s claim incidents under a lease, match them against the [`Catalog`] and
 //!   run the problem's read-only checks with a [`Checker`]; a worker that dies leaves
 //!   its incident to be claimed again when the lease runs out;
+//! - [`scan`] reads a Kubernetes cluster periodically and files its findings as incidents;
 //! - [`router`] serves the API ([`api`]) and the UI ([`ui`]);
 //! - [`serve`] runs it all until SIGTERM/SIGINT, reloads guides on SIGHUP, and drains the
 //!   workers before returning.
@@ -17,6 +18,7 @@ pub mod catalog;
 pub mod diagnosis;
 pub mod intake;
 pub mod metrics;
+pub mod scan;
 pub mod ui;
 pub mod worker;
 
@@ -64,6 +66,8 @@ pub struct Options {
     pub worker_name: String,
     /// How long shutdown waits for running diagnoses.
     pub drain: Duration,
+    /// Scan a Kubernetes cluster periodically and open incidents for its findings.
+    pub kube_scan: Option<scan::KubeScan>,
 }
 
 impl Default for Options {
@@ -78,6 +82,7 @@ impl Default for Options {
             runners_up: 3,
             worker_name: format!("medic-{}", std::process::id()),
             drain: Duration::from_secs(75),
+            kube_scan: None,
         }
     }
 }
@@ -244,10 +249,13 @@ pub async fn serve<S: Store + 'static>(
     for n in 0..app.options.workers.max(1) {
         workers.spawn(worker::run(Arc::clone(&app), n));
     }
-    let background = [
+    let mut background = vec![
         tokio::spawn(signals(Arc::clone(&app))),
         tokio::spawn(retention(Arc::clone(&app))),
     ];
+    if let Some(kube) = app.options.kube_scan.clone() {
+        background.push(tokio::spawn(scan::run(Arc::clone(&app), kube)));
+    }
     let stop = Arc::clone(&app);
     // Responses go out at once: without TCP_NODELAY a small response can wait for the
     // client's delayed ACK (tens of milliseconds).

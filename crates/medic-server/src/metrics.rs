@@ -29,6 +29,7 @@ pub struct Metrics {
     diagnoses: Family<Labels, Counter>,
     requests: Family<Labels, Counter>,
     request_seconds: HistogramFamily,
+    kube_scans: Family<Labels, Counter>,
 }
 
 fn latency() -> Histogram {
@@ -112,7 +113,14 @@ impl Metrics {
             "HTTP request latency, by route pattern",
             request_seconds.clone(),
         );
+        let kube_scans = Family::<Labels, Counter>::default();
+        registry.register(
+            "kube_scans",
+            "Kubernetes scans (--kube-scan), by outcome (ok, failed)",
+            kube_scans.clone(),
+        );
         Self {
+            kube_scans,
             registry,
             alerts,
             incidents,
@@ -132,6 +140,13 @@ impl Metrics {
     pub fn alert(&self, status: Status) {
         self.alerts
             .get_or_create(&vec![("status".to_owned(), status.as_str().to_owned())])
+            .inc();
+    }
+
+    /// A Kubernetes scan ended (`ok` or `failed`).
+    pub fn kube_scan(&self, outcome: &str) {
+        self.kube_scans
+            .get_or_create(&vec![("outcome".to_owned(), outcome.to_owned())])
             .inc();
     }
 

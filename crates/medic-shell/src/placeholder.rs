@@ -83,9 +83,10 @@ const SHELL_VARIABLES: &[&str] = &[
     "LOGNAME",
 ];
 
-/// Awk and shell words that look like `{name}` but are code.
+/// Awk, shell, JSONPath and Go template words that look like `{name}` but are code
+/// (`-o jsonpath='{range .items[*]}{.name}{end}'`).
 const CODE_WORDS: &[&str] = &[
-    "print", "printf", "next", "exit", "getline", "return", "delete",
+    "print", "printf", "next", "exit", "getline", "return", "delete", "end", "else",
 ];
 
 /// Finds the placeholders in a command.
@@ -451,6 +452,12 @@ mod tests {
                 .all(|p| p.kind != PlaceholderKind::Brace)
         );
         assert!(placeholders("kubectl get x -o jsonpath='{.spec.source.path}'").is_empty());
+        assert!(
+            placeholders(
+                r#"kubectl get pods -o jsonpath='{range .items[*]}{.metadata.name}{"\n"}{end}'"#
+            )
+            .is_empty()
+        );
     }
 
     #[test]

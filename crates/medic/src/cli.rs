@@ -69,10 +69,22 @@ pub(crate) enum Command {
     /// (namespace, pod, instance → host and port, …; `[labels]` in medic.toml extends the
     /// map). Each alert of a payload gets its own report. Exits 1 when nothing matches or a
     /// check failed or timed out.
+    ///
+    /// With --kube, medic looks for itself: it reads pods, events, workloads and nodes with
+    /// kubectl (your kubeconfig, context and auth plugins), finds what is wrong
+    /// (CrashLoopBackOff, OOMKilled, image pulls, unschedulable pods, failing probes,
+    /// sandbox errors, evictions, restarts, not-ready nodes, RBAC refusals, unavailable
+    /// replicas), and diagnoses each finding: its namespace, pod, container, workload and
+    /// node fill the guide's placeholders, and the checks run against the same cluster.
+    /// --from-dir diagnoses saved `kubectl get … -o json` files instead, offline. With
+    /// --kube, the exit code is 0 only when everything was read and nothing was found.
     #[command(after_help = "Examples:\n  \
         medic diagnose 'FATAL:  sorry, too many clients already' --db postgres://postgres@db1/postgres\n  \
         medic diagnose --alert payload.json --json\n  \
-        kubectl logs deploy/api --tail=100 | medic diagnose - --var namespace=shop")]
+        kubectl logs deploy/api --tail=100 | medic diagnose - --var namespace=shop\n  \
+        medic diagnose --kube -n shop\n  \
+        medic diagnose --kube -A --context prod --markdown > findings.md\n  \
+        medic diagnose --kube --from-dir captured/          # kubectl get pods,events,nodes -A -o json > captured/state.json")]
     Diagnose(DiagnoseArgs),
     /// Write a diagnosis bundle (.tar.gz): manifest, one file per check output, report.md,
     /// report.html — every output redacted. Written to a temporary file and renamed, so a
@@ -180,6 +192,20 @@ pub(crate) struct ServeArgs {
     #[arg(long, value_name = "N")]
     pub(crate) concurrency: Option<usize>,
 
+    /// Scan a Kubernetes cluster with kubectl every DURATION (e.g. 1m) and open an incident
+    /// for each finding, like `medic diagnose --kube`: the same failure of the same object
+    /// stays one incident, and it resolves when the failure is gone.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub(crate) kube_scan: Option<std::time::Duration>,
+
+    /// The kubeconfig context to scan (and the checks' kubectl reads).
+    #[arg(long, value_name = "NAME", requires = "kube_scan")]
+    pub(crate) kube_context: Option<String>,
+
+    /// The namespace to scan; all namespaces when not given.
+    #[arg(long, value_name = "NAMESPACE", requires = "kube_scan")]
+    pub(crate) kube_namespace: Option<String>,
+
     #[command(flatten)]
     pub(crate) source: GuideSource,
 }
@@ -256,7 +282,7 @@ pub(crate) struct CheckArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(group = clap::ArgGroup::new("evidence").required(true).args(["text", "alert"]))]
+#[command(group = clap::ArgGroup::new("evidence").required(true).args(["text", "alert", "kube"]))]
 pub(crate) struct DiagnoseArgs {
     /// What the incident shows (symptom, error message, log lines); `-` reads standard input.
     #[arg(value_name = "TEXT", allow_hyphen_values = true)]
@@ -271,6 +297,9 @@ pub(crate) struct DiagnoseArgs {
     pub(crate) runners_up: usize,
 
     #[command(flatten)]
+    pub(crate) kube: KubeArgs,
+
+    #[command(flatten)]
     pub(crate) run: RunOptions,
 
     #[command(flatten)]
@@ -278,6 +307,55 @@ pub(crate) struct DiagnoseArgs {
 
     #[command(flatten)]
     pub(crate) source: GuideSource,
+}
+
+/// Where `--kube` looks.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Kubernetes (--kube)")]
+pub(crate) struct KubeArgs {
+    /// Find what is broken in a Kubernetes cluster (with kubectl) and diagnose each finding.
+    #[arg(long, conflicts_with_all = ["text", "alert"])]
+    pub(crate) kube: bool,
+
+    /// The kubeconfig context to read (and to run the checks' kubectl against).
+    #[arg(long, value_name = "NAME", requires = "kube")]
+    pub(crate) context: Option<String>,
+
+    /// The namespace to read; kubectl's current namespace when not given.
+    #[arg(
+        long,
+        short = 'n',
+        value_name = "NAMESPACE",
+        requires = "kube",
+        conflicts_with = "all_namespaces"
+    )]
+    pub(crate) namespace: Option<String>,
+
+    /// Read every namespace.
+    #[arg(long, short = 'A', requires = "kube")]
+    pub(crate) all_namespaces: bool,
+
+    /// Only pods with these labels (`app=api,tier!=cache`), with their events, owners and nodes.
+    #[arg(long, short = 'l', value_name = "SELECTOR", requires = "kube")]
+    pub(crate) selector: Option<String>,
+
+    /// Read saved `kubectl get … -o json` files (every *.json below DIR) instead of a live
+    /// cluster. The checks are not run: they would read a cluster that may have changed.
+    #[arg(
+        long,
+        value_name = "DIR",
+        requires = "kube",
+        conflicts_with = "context"
+    )]
+    pub(crate) from_dir: Option<PathBuf>,
+
+    /// Restarts at which a container is a finding by itself.
+    #[arg(long, value_name = "N", default_value_t = 5, requires = "kube")]
+    pub(crate) restarts: i64,
+
+    /// Only list the findings and the problem each matches; run no checks.
+    #[arg(long, requires = "kube")]
+    pub(crate) findings_only: bool,
 }
 
 #[derive(Debug, Args)]

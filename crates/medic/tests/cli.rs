@@ -5,6 +5,8 @@ use std::process::{Command, Output, Stdio};
 
 #[path = "cli/checks.rs"]
 mod checks;
+#[path = "cli/kube.rs"]
+mod kube;
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")

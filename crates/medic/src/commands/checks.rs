@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result, bail};
 use medic_check::{
-    CheckStatus, Evidence, LabelMap, PlanOptions, PlannedCheck, Report, Runner, StepPlan, Vars,
+    CheckReport, CheckStatus, Evidence, LabelMap, PlanOptions, PlannedCheck, Report, Runner,
+    StepPlan, Vars,
 };
 use medic_exec::{EnvPolicy, Executor, Limits};
 use medic_guide::{Guide, Problem};
@@ -32,6 +33,16 @@ impl Context {
     /// Validates the run settings: limits, environment allowlist, database, redaction rules,
     /// and that --allow-write has a terminal to ask on.
     pub(crate) fn new(config: &Config, options: &RunOptions) -> Result<Self> {
+        Self::with_env(config, options, &[])
+    }
+
+    /// [`Context::new`], with variables set for every check on top of medic's own
+    /// environment (still filtered by the allowlist).
+    pub(crate) fn with_env(
+        config: &Config,
+        options: &RunOptions,
+        extra_env: &[(String, String)],
+    ) -> Result<Self> {
         if options.allow_write
             && !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal())
         {
@@ -40,7 +51,7 @@ impl Context {
                  medic never runs a write step unattended"
             );
         }
-        let runner = runner(config, options)?;
+        let runner = runner(config, options, extra_env)?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -79,11 +90,34 @@ impl Context {
         let checks = self.runtime.block_on(runner.run(plan));
         Ok(runner.report(guide, problem, evidence, vars, checks))
     }
+
+    /// Runs several problems' plans as one batch (the concurrency limit holds across all of
+    /// them), asking consent first when --allow-write is given; the check reports come back
+    /// per plan, in order.
+    pub(crate) fn run_plans(&self, plans: Vec<Vec<PlannedCheck>>) -> Result<Vec<Vec<CheckReport>>> {
+        let sizes: Vec<usize> = plans.iter().map(Vec::len).collect();
+        let mut all: Vec<PlannedCheck> = plans.into_iter().flatten().collect();
+        if self.allow_write {
+            ask_consent(&mut all)?;
+        }
+        let mut reports = self
+            .runtime
+            .block_on(self.checker.runner.run(all))
+            .into_iter();
+        Ok(sizes
+            .into_iter()
+            .map(|n| reports.by_ref().take(n).collect())
+            .collect())
+    }
 }
 
 /// The check runner the settings describe: limits, environment allowlist, database,
 /// redaction rules.
-pub(crate) fn runner(config: &Config, options: &RunOptions) -> Result<Runner> {
+pub(crate) fn runner(
+    config: &Config,
+    options: &RunOptions,
+    extra_env: &[(String, String)],
+) -> Result<Runner> {
     let defaults = Limits::default();
     let exec = &config.exec;
     let timeout = match (options.timeout, &exec.timeout) {
@@ -109,7 +143,13 @@ pub(crate) fn runner(config: &Config, options: &RunOptions) -> Result<Runner> {
         output_cap: exec.output_cap.unwrap_or(defaults.output_cap),
         concurrency,
     };
-    let executor = Executor::new(limits, &EnvPolicy::with_extra(&exec.env));
+    let policy = EnvPolicy::with_extra(&exec.env);
+    let executor = if extra_env.is_empty() {
+        Executor::new(limits, &policy)
+    } else {
+        let own = std::env::vars().filter(|(k, _)| !extra_env.iter().any(|(e, _)| e == k));
+        Executor::with_vars(limits, &policy, own.chain(extra_env.iter().cloned()))
+    };
     let redactor =
         Redactor::new(&config.redact.rules).context("invalid `[[redact.rules]]` in medic.toml")?;
     let database = match &options.db {
@@ -281,6 +321,9 @@ pub(crate) fn write_report(out: &mut impl Write, report: &Report) -> Result<()> 
     match &report.evidence {
         Evidence::Alert { name, status, .. } => {
             writeln!(out, "  {} {name} ({status})", term::dim("alert:"))?;
+        }
+        Evidence::Finding { name, summary, .. } => {
+            writeln!(out, "  {} {name}: {summary}", term::dim("found:"))?;
         }
         Evidence::Text { .. } | Evidence::Problem { .. } => {}
     }

@@ -7,6 +7,7 @@ mod classify;
 mod config;
 mod diagnose;
 mod guides;
+mod kube;
 mod matching;
 mod redact;
 mod serve;
@@ -39,6 +40,9 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
         Command::Show(args) => show::run(args, guides(&[], &args.source)?),
         Command::Match(args) => matching::run(args, &guides(&[], &args.source)?),
         Command::Check(args) => check::run(args, &config, guides(&[], &args.source)?),
+        Command::Diagnose(args) if args.kube.kube => {
+            kube::run(args, &config, guides(&[], &args.source)?)
+        }
         Command::Diagnose(args) => diagnose::run(args, &config, guides(&[], &args.source)?),
         Command::Bundle(args) => bundle::run(args, &config, guides(&[], &args.source)?),
         Command::Redact(args) => redact::run(args, &config),

@@ -67,7 +67,32 @@ pub(crate) fn run(
         concurrency: args.concurrency,
         ..RunOptions::default()
     };
-    let runner = checks::runner(config, &run_options)?;
+    let overlay = match (&args.kube_scan, &args.kube_context) {
+        (Some(_), Some(context)) => Some(super::kube::context_overlay(context)?),
+        _ => None,
+    };
+    let extra_env: Vec<(String, String)> = overlay
+        .as_ref()
+        .map(|(_, kubeconfig)| vec![("KUBECONFIG".to_owned(), kubeconfig.clone())])
+        .unwrap_or_default();
+    let runner = checks::runner(config, &run_options, &extra_env)?;
+    let kube_scan = match args.kube_scan {
+        Some(interval) if interval < Duration::from_secs(1) => {
+            bail!("--kube-scan must be at least 1s")
+        }
+        Some(interval) => Some(medic_server::scan::KubeScan {
+            scope: medic_kube::Scope {
+                context: args.kube_context.clone(),
+                namespace: args.kube_namespace.clone(),
+                all_namespaces: args.kube_namespace.is_none(),
+                ..medic_kube::Scope::default()
+            },
+            interval,
+            executor: super::kube::collect_executor(config, &extra_env),
+            options: medic_kube::Options::default(),
+        }),
+        None => None,
+    };
     let total = runner_total(config, &run_options)?;
     let checker = Checker {
         runner,
@@ -82,6 +107,7 @@ pub(crate) fn run(
         auth,
         worker_name: format!("{}:{}", hostname(), std::process::id()),
         drain: total + Duration::from_secs(15),
+        kube_scan,
         ..Options::default()
     };
     init_logging(args.log_format);
@@ -117,6 +143,7 @@ pub(crate) fn run(
         tracing::info!("stopped");
         anyhow::Ok(())
     })?;
+    drop(overlay);
     Ok(ExitCode::SUCCESS)
 }
 

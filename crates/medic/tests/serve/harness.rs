@@ -78,6 +78,7 @@ pub(crate) struct Server {
     pub(crate) log: PathBuf,
     pub(crate) dir: tempfile::TempDir,
     args: Vec<String>,
+    env: Vec<(String, String)>,
 }
 
 pub(crate) const TOKEN: &str = "test-token-0123456789";
@@ -91,6 +92,17 @@ impl Server {
 
     /// [`Server::start`] on this port (0: any free port).
     pub(crate) fn start_on(port: u16, db: &str, config: &str, args: &[&str]) -> Self {
+        Self::start_env(port, db, config, args, &[])
+    }
+
+    /// [`Server::start_on`] with environment variables set for the server.
+    pub(crate) fn start_env(
+        port: u16,
+        db: &str,
+        config: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("token"), format!("{TOKEN}\n")).unwrap();
         std::fs::write(dir.path().join("medic.toml"), config).unwrap();
@@ -102,6 +114,10 @@ impl Server {
             log: dir.path().join("serve.log"),
             dir,
             args: all,
+            env: env
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
         };
         server.spawn();
         server
@@ -132,6 +148,7 @@ impl Server {
             .env_remove("MEDIC_SERVE_DB")
             .env_remove("MEDIC_TOKEN")
             .env("MEDIC_LOG", "info")
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .stdout(log.try_clone().unwrap())
             .stderr(log);
