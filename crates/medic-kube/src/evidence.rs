@@ -63,14 +63,17 @@ impl Finding {
         }
     }
 
-    /// 16 hex digits identifying what failed where: the same failure of the same object
-    /// gives the same fingerprint in every scan.
+    /// 16 hex digits identifying what failed where: the same kind of failure of the same
+    /// object (and container) gives the same fingerprint in every scan.
     #[must_use]
     pub fn fingerprint(&self) -> String {
         let mut h = Sha256::new();
+        // The kind, not the name: an image pull flips between `ErrImagePull` and
+        // `ImagePullBackOff` from one scan to the next and is still one failure.
+        let kind = format!("{:?}", self.kind);
         for part in [
             "medic-kube",
-            &self.name(),
+            &kind,
             &self.object.kind,
             &self.object.namespace,
             &self.object.name,

@@ -137,6 +137,17 @@ fn alerts_are_stable_and_fill_placeholders() {
             .is_some_and(|p| p.starts_with("api-"))
     );
     assert!(!alert.starts_at.is_empty());
+    // A pull error alternates between ErrImagePull and ImagePullBackOff: still one failure.
+    let pull = one(&all, "badimage");
+    let mut flipped = pull.clone();
+    flipped.reason = if pull.reason == "ErrImagePull" {
+        "ImagePullBackOff"
+    } else {
+        "ErrImagePull"
+    }
+    .to_owned();
+    assert_ne!(flipped.name(), pull.name());
+    assert_eq!(flipped.fingerprint(), pull.fingerprint());
     let fingerprints: std::collections::BTreeSet<String> =
         all.iter().map(|f| f.fingerprint()).collect();
     assert_eq!(fingerprints.len(), all.len(), "one fingerprint per finding");
