@@ -113,6 +113,14 @@ impl Drop for Lab {
     }
 }
 
+/// Each line of stdout as JSON (`--json` prints one document per line).
+fn json_lines(stdout: &str) -> Vec<Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
 fn text(out: &Output) -> (String, String) {
     (
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -198,10 +206,7 @@ fn diagnoses_a_live_cluster_and_scans_it_from_serve() {
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(1), "findings exit 1\n{stderr}");
     assert!(stderr.contains("with 4 kubectl calls"), "{stderr}");
-    let reports: Vec<Value> = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let reports = json_lines(&stdout);
     for (kind, name, problem, shows) in EXPECTED {
         let found: Vec<&Value> = reports
             .iter()
@@ -273,14 +278,9 @@ fn diagnoses_a_live_cluster_and_scans_it_from_serve() {
         "--json",
     ]);
     let (stdout, stderr) = text(&out);
-    let names: Vec<String> = stdout
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<Value>(l).unwrap()["name"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
+    let names: Vec<String> = json_lines(&stdout)
+        .iter()
+        .map(|v| v["name"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(
         names,
@@ -343,10 +343,7 @@ fn diagnoses_a_live_cluster_and_scans_it_from_serve() {
         "--json",
     ]);
     let (stdout, stderr) = text(&out);
-    let offline: Vec<Value> = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let offline = json_lines(&stdout);
     assert_eq!(offline.len(), EXPECTED.len(), "{stderr}");
     assert!(offline.iter().all(|r| r["summary"]["ok"] == 0), "{stdout}");
 
