@@ -276,7 +276,9 @@ fn expression_metrics(url: &str) -> BTreeSet<String> {
     let Some(expr) = query.split('&').find_map(|kv| kv.strip_prefix("g0.expr=")) else {
         return BTreeSet::new();
     };
-    let expr = percent_decode(&expr.replace('+', " "));
+    let expr = percent_encoding::percent_decode_str(&expr.replace('+', " "))
+        .decode_utf8_lossy()
+        .into_owned();
     // Label matchers and grouping lists name labels, not metrics.
     let mut cleaned = String::new();
     let mut depth = 0usize;
@@ -299,28 +301,6 @@ fn expression_metrics(url: &str) -> BTreeSet<String> {
         .filter(|w| !PROMQL_WORDS.contains(&w.to_lowercase().as_str()))
         .map(str::to_owned)
         .collect()
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(
-                std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
-                16,
-            )
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

@@ -9,9 +9,10 @@ use std::time::Duration;
 
 use medic_exec::Executor;
 use medic_kube::{Options as FindingOptions, Scope};
-use medic_store::{AlertIn, Intake, Status, Store};
+use medic_store::{Intake, Store};
+use serde_json::Value;
 
-use crate::App;
+use crate::{App, intake};
 
 /// What to scan and how often.
 #[derive(Debug, Clone)]
@@ -29,7 +30,7 @@ pub struct KubeScan {
 /// Scans until the server stops.
 pub(crate) async fn run<S: Store + 'static>(app: Arc<App<S>>, scan: KubeScan) {
     // Findings open after the last scan, by fingerprint: the alerts to resolve when they go.
-    let mut open: BTreeMap<String, AlertIn> = BTreeMap::new();
+    let mut open: BTreeMap<String, Value> = BTreeMap::new();
     let mut ticks = tokio::time::interval(scan.interval);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -49,49 +50,46 @@ pub(crate) async fn run<S: Store + 'static>(app: Arc<App<S>>, scan: KubeScan) {
             tracing::warn!(what = %gap.what, why = %gap.why, fix = %gap.fix, "kubernetes scan: evidence missing");
         }
         let findings = medic_kube::findings(&collection.state, &scan.options);
-        let mut now: BTreeMap<String, AlertIn> = BTreeMap::new();
-        for finding in &findings {
-            let alert = finding.alert();
-            let value = serde_json::to_value(&alert).unwrap_or_default();
-            now.insert(
-                alert.fingerprint.clone(),
-                AlertIn {
-                    fingerprint: alert.fingerprint.clone(),
-                    starts_at: alert.starts_at.clone(),
-                    ends_at: None,
-                    status: Status::Firing,
-                    name: alert.name().to_owned(),
-                    labels: alert.labels.clone(),
-                    annotations: alert.annotations.clone(),
-                    alert: value,
-                },
-            );
-        }
-        let mut alerts: Vec<AlertIn> = now.values().cloned().collect();
+        // Each finding as the alert object a webhook would carry, by fingerprint.
+        let now: BTreeMap<String, Value> = findings
+            .iter()
+            .map(|f| {
+                let alert = f.alert();
+                let value = serde_json::to_value(&alert).unwrap_or_default();
+                (alert.fingerprint, value)
+            })
+            .collect();
+        let mut sent: Vec<Value> = now.values().cloned().collect();
         // Only a complete scan may resolve: a gap could hide a failure that is still there.
         if collection.gaps.is_empty() {
             for (fingerprint, gone) in &open {
                 if !now.contains_key(fingerprint) {
                     let mut resolved = gone.clone();
-                    resolved.status = Status::Resolved;
-                    if let Some(object) = resolved.alert.as_object_mut() {
-                        object.insert("status".to_owned(), "resolved".into());
-                    }
-                    alerts.push(resolved);
+                    resolved["status"] = "resolved".into();
+                    sent.push(resolved);
                 }
             }
         }
-        if alerts.is_empty() {
+        if sent.is_empty() {
             app.metrics.kube_scan("ok");
             open = now;
             continue;
         }
+        // Stored through the webhook's own reader: the same keys, statuses and payload.
         let body = serde_json::json!({
             "receiver": "medic-kube-scan",
             "version": "4",
-            "alerts": alerts.iter().map(|a| a.alert.clone()).collect::<Vec<_>>(),
+            "alerts": sent,
         })
         .to_string();
+        let alerts = match intake::parse(body.as_bytes()) {
+            Ok(alerts) => alerts,
+            Err(error) => {
+                app.metrics.kube_scan("failed");
+                tracing::error!(%error, "the scan's findings are not valid alerts");
+                continue;
+            }
+        };
         match app.store.ingest(&body, &alerts).await {
             Ok(outcomes) => {
                 app.metrics.kube_scan("ok");

@@ -50,7 +50,10 @@ impl Library {
                 files.push((name, path.clone(), true));
             }
         }
-        let parsed = read_all(&files);
+        // Hundreds of guides load in a cold `medic match`: parse them on every core.
+        let parsed = crate::parallel::map(&files, |(id, path, _)| {
+            read_guide(path).map(|text| medic_guide::parse(id, &text))
+        });
         let mut guides = Vec::with_capacity(files.len());
         let mut warnings = Vec::new();
         for ((_, path, direct), result) in files.into_iter().zip(parsed) {
@@ -80,31 +83,6 @@ impl Library {
             eprintln!("warning: {w}");
         }
     }
-}
-
-/// Reads and parses the files on every core (hundreds of guides load in a cold `medic
-/// match`), in their order.
-fn read_all(
-    files: &[(String, PathBuf, bool)],
-) -> Vec<std::result::Result<medic_guide::Guide, String>> {
-    let one = |(id, path, _): &(String, PathBuf, bool)| {
-        read_guide(path).map(|text| medic_guide::parse(id, &text))
-    };
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    if threads < 2 || files.len() < 16 {
-        return files.iter().map(one).collect();
-    }
-    let chunk = files.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
 }
 
 fn globs(patterns: &[String]) -> Result<GlobSet> {

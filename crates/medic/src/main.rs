@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod library;
+mod parallel;
 mod settings;
 mod term;
 

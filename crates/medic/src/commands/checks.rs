@@ -143,13 +143,11 @@ pub(crate) fn runner(
         output_cap: exec.output_cap.unwrap_or(defaults.output_cap),
         concurrency,
     };
-    let policy = EnvPolicy::with_extra(&exec.env);
-    let executor = if extra_env.is_empty() {
-        Executor::new(limits, &policy)
-    } else {
-        let own = std::env::vars().filter(|(k, _)| !extra_env.iter().any(|(e, _)| e == k));
-        Executor::with_vars(limits, &policy, own.chain(extra_env.iter().cloned()))
-    };
+    let executor = Executor::with_vars(
+        limits,
+        &EnvPolicy::with_extra(&exec.env),
+        environment(extra_env),
+    );
     let redactor =
         Redactor::new(&config.redact.rules).context("invalid `[[redact.rules]]` in medic.toml")?;
     let database = match &options.db {
@@ -166,6 +164,16 @@ pub(crate) fn runner(
         pg_options: std::env::var("PGOPTIONS").ok().filter(|s| !s.is_empty()),
     };
     Ok(Runner::new(executor, redactor, plan_options))
+}
+
+/// medic's own environment with `extra` set over it: what commands start from, before the
+/// allowlist filters it.
+pub(crate) fn environment(extra: &[(String, String)]) -> Vec<(String, String)> {
+    std::env::vars_os()
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+        .filter(|(k, _)| !extra.iter().any(|(e, _)| e == k))
+        .chain(extra.iter().cloned())
+        .collect()
 }
 
 /// `[databases]`: `default`, or the only entry.

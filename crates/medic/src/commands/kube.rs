@@ -12,7 +12,7 @@ use medic_check::{Evidence as ReportEvidence, PlannedCheck, StepPlan, VarSource,
 use medic_exec::{EnvPolicy, Executor, Limits};
 use medic_guide::{Guide, Problem};
 use medic_kube::{Collection, Finding, Options, Scope};
-use medic_match::{Evidence, Match, Matcher};
+use medic_match::{Alert, Evidence, Match};
 
 use crate::cli::DiagnoseArgs;
 use crate::commands::checks::{self, Context};
@@ -71,14 +71,22 @@ pub(crate) fn run(args: &DiagnoseArgs, config: &Config, library: Library) -> Res
     report_collection(&collection, &findings, kube.from_dir.is_some());
 
     let (library, matcher) = diagnose::index(library)?;
-    let all_matches = match_all(&matcher, &findings, args.runners_up + 1);
+    // Each finding as alert-shaped evidence, built once: matched, then its labels fill
+    // placeholders and go in the report.
+    let alerts: Vec<Alert> = findings.iter().map(Finding::alert).collect();
+    let top = args.runners_up + 1;
+    let all_matches = crate::parallel::map(&alerts, |alert| {
+        matcher.search(&Evidence::Alert(alert.clone()), top)
+    });
     let mut diagnosed: Vec<(Finding, Vec<Match>)> = Vec::new();
+    let mut diagnosed_alerts: Vec<Alert> = Vec::new();
     let mut unmatched: Vec<Finding> = Vec::new();
-    for (finding, matches) in findings.into_iter().zip(all_matches) {
+    for ((finding, alert), matches) in findings.into_iter().zip(alerts).zip(all_matches) {
         if matches.is_empty() {
             unmatched.push(finding);
         } else {
             diagnosed.push((finding, matches));
+            diagnosed_alerts.push(alert);
         }
     }
 
@@ -95,30 +103,34 @@ pub(crate) fn run(args: &DiagnoseArgs, config: &Config, library: Library) -> Res
         )
     });
     let mut planned = Vec::new();
-    for (finding, matches) in &diagnosed {
+    let mut plans = Vec::new();
+    for ((finding, matches), alert) in diagnosed.iter().zip(&diagnosed_alerts) {
         let best = &matches[0];
         let (guide, problem) = find_problem(&library, &best.id)?;
-        let alert = finding.alert();
         let mut vars = context.vars(Some(&alert.labels));
         add_namespace_placeholders(&mut vars, problem, finding);
         let mut plan = context.checker.runner.plan(problem, &vars);
         if let Some(reason) = &offline {
             skip_all(&mut plan, reason);
         }
-        planned.push((guide, problem, vars, plan));
+        planned.push((guide, problem, vars));
+        plans.push(plan);
     }
     let check_started = Instant::now();
-    let results = context.run_plans(planned.iter().map(|(_, _, _, p)| p.clone()).collect())?;
+    let results = context.run_plans(plans)?;
     let check_time = check_started.elapsed();
     let mut reports = Vec::new();
-    for (((finding, matches), (guide, problem, vars, _)), checks) in
-        diagnosed.iter().zip(&planned).zip(results)
+    for ((((finding, matches), alert), (guide, problem, vars)), checks) in diagnosed
+        .iter()
+        .zip(&diagnosed_alerts)
+        .zip(&planned)
+        .zip(results)
     {
-        let mut report =
-            context
-                .checker
-                .runner
-                .report(guide, problem, finding_evidence(finding), vars, checks);
+        let evidence = finding_evidence(finding, alert);
+        let mut report = context
+            .checker
+            .runner
+            .report(guide, problem, evidence, vars, checks);
         medic_server::attach_matches(&mut report, matches);
         reports.push(report);
     }
@@ -154,29 +166,6 @@ pub(crate) fn run(args: &DiagnoseArgs, config: &Config, library: Library) -> Res
     Ok(if clean { code } else { ExitCode::from(1) })
 }
 
-/// Matches every finding, on as many threads as there are cores (a large cluster can have
-/// hundreds of findings).
-fn match_all(matcher: &Matcher, findings: &[Finding], top: usize) -> Vec<Vec<Match>> {
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    let chunk = findings.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = findings
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|f| matcher.search(&Evidence::Alert(f.alert()), top))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
-}
-
 /// The executor for collection: the checks' environment allowlist, a large output cap,
 /// and a time limit per call.
 pub(super) fn collect_executor(config: &Config, extra_env: &[(String, String)]) -> Executor {
@@ -187,8 +176,7 @@ pub(super) fn collect_executor(config: &Config, extra_env: &[(String, String)]) 
         concurrency: 4,
     };
     let policy = EnvPolicy::with_extra(&config.exec.env);
-    let own = std::env::vars().filter(|(k, _)| !extra_env.iter().any(|(e, _)| e == k));
-    Executor::with_vars(limits, &policy, own.chain(extra_env.iter().cloned()))
+    Executor::with_vars(limits, &policy, checks::environment(extra_env))
 }
 
 /// A kubeconfig file that sets only `current-context`, and the KUBECONFIG list that puts it
@@ -398,14 +386,14 @@ fn skip_all(plan: &mut [PlannedCheck], reason: &str) {
 }
 
 /// The report's account of a finding.
-fn finding_evidence(finding: &Finding) -> ReportEvidence {
+fn finding_evidence(finding: &Finding, alert: &Alert) -> ReportEvidence {
     ReportEvidence::Finding {
         name: finding.name(),
         object: finding.object.to_string(),
         workload: finding.workload.to_string(),
         summary: finding.summary.clone(),
         details: finding.details.clone(),
-        labels: finding.alert().labels.into_iter().collect(),
+        labels: alert.labels.clone().into_iter().collect(),
     }
 }
 
