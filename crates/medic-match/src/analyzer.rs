@@ -3,8 +3,11 @@
 //! split into their parts (`crash loop back off`, `pg stat activity`), then lower-cased,
 //! stop words dropped and English stems taken.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use tantivy::tokenizer::{
-    Language, Stemmer, StopWordFilter, TextAnalyzer, Token, TokenStream, Tokenizer,
+    Language, StopWordFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
 };
 
 /// The name the analyzer is registered under in the index.
@@ -14,11 +17,73 @@ pub(crate) const ANALYZER: &str = "medic";
 pub(crate) fn analyzer() -> TextAnalyzer {
     let builder = TextAnalyzer::builder(IdentifierTokenizer);
     match StopWordFilter::new(Language::English) {
-        Some(stop) => builder
-            .filter(stop)
-            .filter(Stemmer::new(Language::English))
-            .build(),
-        None => builder.filter(Stemmer::new(Language::English)).build(),
+        Some(stop) => builder.filter(stop).filter(CachedStemmer).build(),
+        None => builder.filter(CachedStemmer).build(),
+    }
+}
+
+thread_local! {
+    /// Stems already taken on this thread: guides repeat their words, and stemming is most
+    /// of the cost of analysing them.
+    static STEMS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+}
+
+/// The English (Snowball) stemmer, remembering each word's stem per thread.
+#[derive(Clone, Copy)]
+struct CachedStemmer;
+
+impl TokenFilter for CachedStemmer {
+    type Tokenizer<T: Tokenizer> = CachedStemmerFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> CachedStemmerFilter<T> {
+        CachedStemmerFilter { inner: tokenizer }
+    }
+}
+
+#[derive(Clone)]
+pub(crate) struct CachedStemmerFilter<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
+    type TokenStream<'a> = CachedStemmerStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        CachedStemmerStream {
+            tail: self.inner.token_stream(text),
+            stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
+        }
+    }
+}
+
+pub(crate) struct CachedStemmerStream<T> {
+    tail: T,
+    stemmer: frostem::Stemmer,
+}
+
+impl<T: TokenStream> TokenStream for CachedStemmerStream<T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        STEMS.with_borrow_mut(|stems| {
+            if let Some(stem) = stems.get(&token.text) {
+                token.text.clone_from(stem);
+            } else {
+                let stem = self.stemmer.stem(&token.text).into_owned();
+                stems.insert(std::mem::replace(&mut token.text, stem.clone()), stem);
+            }
+        });
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
     }
 }
 

@@ -10,7 +10,7 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query as TantivyQuery, Ter
 use tantivy::schema::{
     Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value,
 };
-use tantivy::tokenizer::{PreTokenizedString, TextAnalyzer};
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, TantivyDocument, Term, doc};
 use thiserror::Error;
 
@@ -96,10 +96,60 @@ struct Entry {
     path: String,
     line: usize,
     symptoms_line: usize,
-    terms: Vec<HashSet<String>>,
-    all: HashSet<String>,
+    /// Terms of each part, then of the whole problem.
+    terms: Vec<TermSet>,
+    all: TermSet,
     /// Lower-case names an alert or runbook link may use: title, anchor, file stem.
     names: Vec<String>,
+}
+
+/// Every analysed term of the indexed problems, numbered, with the number of problems that
+/// use it.
+#[derive(Default)]
+struct Vocabulary {
+    ids: HashMap<String, u32>,
+    df: Vec<u32>,
+}
+
+impl Vocabulary {
+    fn id(&self, term: &str) -> Option<u32> {
+        self.ids.get(term).copied()
+    }
+
+    fn intern(&mut self, term: &str) -> u32 {
+        if let Some(id) = self.ids.get(term) {
+            return *id;
+        }
+        let id = u32::try_from(self.df.len()).unwrap_or(u32::MAX);
+        self.ids.insert(term.to_owned(), id);
+        self.df.push(0);
+        id
+    }
+
+    /// Whether some problem uses the term.
+    fn knows(&self, term: &str) -> bool {
+        self.ids.contains_key(term)
+    }
+
+    fn df(&self, term: &str) -> u32 {
+        self.id(term).map_or(0, |id| self.df[id as usize])
+    }
+}
+
+/// A set of terms as sorted ids.
+#[derive(Default)]
+struct TermSet(Vec<u32>);
+
+impl TermSet {
+    fn new(mut ids: Vec<u32>) -> Self {
+        ids.sort_unstable();
+        ids.dedup();
+        Self(ids)
+    }
+
+    fn has(&self, id: Option<u32>) -> bool {
+        id.is_some_and(|id| self.0.binary_search(&id).is_ok())
+    }
 }
 
 /// Matches evidence to the problems of a set of guides.
@@ -110,7 +160,7 @@ pub struct Matcher {
     analyzer: TextAnalyzer,
     entries: Vec<Entry>,
     signals: SignalIndex,
-    df: HashMap<String, u32>,
+    vocabulary: Vocabulary,
     synonyms: Synonyms,
     /// Keep every candidate and say why it would be kept or dropped (MEDIC_MATCH_CALIBRATE=1):
     /// the data the "no match" threshold is set from.
@@ -218,34 +268,31 @@ impl Matcher {
         index.tokenizers().register(ANALYZER, analyzer.clone());
         let mut writer = index.writer_with_num_threads(1, 15_000_000)?;
         let mut entries = Vec::new();
-        let mut df: HashMap<String, u32> = HashMap::new();
+        let mut vocabulary = Vocabulary::default();
         for guide in guides {
             let stem = guide.file_stem().to_lowercase();
             for p in &guide.problems {
                 let texts = part_texts(guide, p);
                 let mut document = TantivyDocument::default();
                 let mut terms = Vec::with_capacity(texts.len());
-                let mut all = HashSet::new();
+                let mut all = Vec::new();
                 for (field, text) in fields.iter().zip(&texts) {
-                    // Analysed once: the same tokens feed the index and the term sets.
-                    let mut tokens = Vec::new();
+                    // The index's own thread analyses the text for the index while this one
+                    // takes the term sets: handing it tokens would serialise every token.
+                    let mut ids = Vec::new();
                     let mut stream = analyzer.token_stream(text);
                     while tantivy::tokenizer::TokenStream::advance(&mut stream) {
-                        tokens.push(tantivy::tokenizer::TokenStream::token(&stream).clone());
+                        let token = tantivy::tokenizer::TokenStream::token(&stream);
+                        ids.push(vocabulary.intern(&token.text));
                     }
-                    let set: HashSet<String> = tokens.iter().map(|t| t.text.clone()).collect();
-                    document.add_pre_tokenized_text(
-                        *field,
-                        PreTokenizedString {
-                            text: String::new(),
-                            tokens,
-                        },
-                    );
-                    all.extend(set.iter().cloned());
+                    document.add_text(*field, text);
+                    let set = TermSet::new(ids);
+                    all.extend_from_slice(&set.0);
                     terms.push(set);
                 }
-                for t in &all {
-                    *df.entry(t.clone()).or_default() += 1;
+                let all = TermSet::new(all);
+                for id in &all.0 {
+                    vocabulary.df[*id as usize] += 1;
                 }
                 document.add_u64(pid, entries.len() as u64);
                 writer.add_document(document)?;
@@ -283,7 +330,7 @@ impl Matcher {
             analyzer,
             entries,
             signals,
-            df,
+            vocabulary,
             calibrate: std::env::var_os("MEDIC_MATCH_CALIBRATE").is_some(),
             synonyms: Synonyms::new(&mut analyzer_for_synonyms),
         })
@@ -301,7 +348,7 @@ impl Matcher {
 
     fn idf(&self, term: &str) -> f32 {
         let n = self.entries.len().max(1) as f32;
-        let df = self.df.get(term).copied().unwrap_or(0) as f32;
+        let df = self.vocabulary.df(term) as f32;
         (1.0 + n / (df + 0.5)).ln()
     }
 
@@ -347,6 +394,19 @@ impl Matcher {
                 });
             }
         }
+        // Values are not words: IP addresses, times and one- or two-digit numbers are
+        // dropped.
+        weights.retain(|t, w| {
+            if !crate::normalize::numeric(t) {
+                return true;
+            }
+            let address = t.contains(':') || t.matches('.').count() == 3;
+            if address || t.len() <= 2 {
+                return false;
+            }
+            let _ = w;
+            true
+        });
         // Words that mean the same to an on-call engineer: searched at a lower weight,
         // and a problem using one of them covers the evidence's word.
         let expansions = self.synonyms.expand(&weights);
@@ -407,13 +467,13 @@ impl Matcher {
         // cover (Kafka, Elasticsearch, ORA-…), not when it is only phrased in other words.
         let unknown: f32 = terms
             .iter()
-            .filter(|(t, _)| !self.df.contains_key(t) && !english.contains(t))
+            .filter(|(t, _)| !self.vocabulary.knows(t) && !english.contains(t))
             .map(|(t, w)| w * self.idf(t))
             .sum::<f32>()
             / total_idf;
         let phrasing: f32 = terms
             .iter()
-            .filter(|(t, _)| !self.df.contains_key(t) && english.contains(t))
+            .filter(|(t, _)| !self.vocabulary.knows(t) && english.contains(t))
             .map(|(t, w)| w * self.idf(t))
             .sum::<f32>()
             / total_idf;
@@ -430,16 +490,22 @@ impl Matcher {
             })
             .filter(|t| t.len() >= 4)
             .collect();
+        let best_text = candidates
+            .values()
+            .map(|c| c.text)
+            .fold(0.0f32, f32::max)
+            .max(1e-6);
+        let id = |t: &str| self.vocabulary.id(t);
         let mut out: Vec<(f32, Match)> = Vec::new();
         for (pid, mut c) in candidates {
             let e = &self.entries[pid];
             let covered: f32 = terms
                 .iter()
                 .filter(|(t, _)| {
-                    e.all.contains(t)
+                    e.all.has(id(t))
                         || expansions
                             .iter()
-                            .any(|(x, _, of)| of == t && e.all.contains(x))
+                            .any(|(x, _, of)| of == t && e.all.has(id(x)))
                 })
                 .map(|(t, w)| w * self.idf(t))
                 .sum();
@@ -448,7 +514,7 @@ impl Matcher {
                 let all: f32 = line.iter().map(|t| self.idf(t)).sum();
                 let hit: f32 = line
                     .iter()
-                    .filter(|t| e.all.contains(*t))
+                    .filter(|t| e.all.has(id(t)))
                     .map(|t| self.idf(t))
                     .sum();
                 if all > 0.0 {
@@ -458,7 +524,10 @@ impl Matcher {
             let (bonus, strong, mut reasons) = self.signal_bonus(&c, &query, e);
             let label_reasons = self.label_reasons(&query, e);
             let label_bonus = label_reasons.len().min(3) as f32 * 0.75;
-            let score = c.text * (0.4 + c.coverage).powf(1.5) + 2.0 * (bonus + label_bonus);
+            // Text relevance relative to the best text match of this query, so exact signals
+            // weigh the same against short and long evidence.
+            let text = TEXT_SCALE * c.text / best_text;
+            let score = text * (0.4 + c.coverage).powf(1.5) + 2.0 * (bonus + label_bonus);
             // Trusted when exact evidence backs it, or when it covers enough of the evidence
             // and the evidence is not mostly about things no guide mentions.
             let accepted = strong
@@ -466,6 +535,21 @@ impl Matcher {
                 || (c.coverage >= COVERAGE_FLOOR
                     && c.coverage / (c.coverage + unknown) >= COVERAGE_SHARE_MIN);
             if self.calibrate {
+                // The evidence's words this problem lacks, with their weight: K known to some
+                // guide, E ordinary English, U unknown.
+                let missing: Vec<String> = terms
+                    .iter()
+                    .filter(|(t, _)| !e.all.has(id(t)))
+                    .map(|(t, w)| {
+                        let tag = match (self.vocabulary.knows(t), english.contains(t)) {
+                            (true, _) => "K",
+                            (false, true) => "E",
+                            (false, false) => "U",
+                        };
+                        format!("{t}:{tag}{:.1}", w * self.idf(t))
+                    })
+                    .collect();
+                reasons.push(format!("calibration: missing {}", missing.join(" ")));
                 reasons.push(format!(
                     "calibration: text={:.3} coverage={:.3} bonus={:.3} strong={} accepted={} unknown={:.3} english={:.3}",
                     c.text, c.coverage, bonus, strong, accepted, unknown, phrasing
@@ -479,7 +563,7 @@ impl Matcher {
                 // Matched only through synonyms: say which.
                 let mut pairs: Vec<String> = expansions
                     .iter()
-                    .filter(|(x, _, _)| e.all.contains(x))
+                    .filter(|(x, _, _)| e.all.has(id(x)))
                     .map(|(x, _, of)| {
                         let word = surface.get(of).map_or(of.as_str(), String::as_str);
                         format!("\"{word}\" ~ \"{x}\"")
@@ -657,7 +741,7 @@ impl Matcher {
             let mut words = Vec::new();
             let mut weight = 0.0;
             for (t, w) in terms {
-                if e.terms[i].contains(t) && !used.contains(t.as_str()) {
+                if e.terms[i].has(self.vocabulary.id(t)) && !used.contains(t.as_str()) {
                     if let Some(s) = surface.get(t) {
                         words.push(s.as_str());
                     }
@@ -666,7 +750,7 @@ impl Matcher {
             }
             if !words.is_empty() {
                 for (t, _) in terms {
-                    if e.terms[i].contains(t) {
+                    if e.terms[i].has(self.vocabulary.id(t)) {
                         used.insert(t.as_str());
                     }
                 }
@@ -702,14 +786,15 @@ impl Matcher {
         for (key, value) in &query.labels {
             let terms = crate::analyzer::terms(&mut analyzer, value);
             let Some(whole) = terms.first() else { continue };
+            let whole = self.vocabulary.id(whole);
             let commands = &e.terms[4];
             let context = &e.terms[6];
-            if commands.contains(whole) {
+            if commands.has(whole) {
                 out.push(format!(
                     "label {key}={value} ∈ guide commands ({}:{})",
                     e.path, e.line
                 ));
-            } else if context.contains(whole) || e.terms[5].contains(whole) {
+            } else if context.has(whole) || e.terms[5].has(whole) {
                 out.push(format!(
                     "label {key}={value} ∈ guide text ({}:{})",
                     e.path, e.line
@@ -724,10 +809,13 @@ impl Matcher {
 /// must contain, the most of the evidence that may be unknown to every guide, and the
 /// alternative of covering most of what the guides do know. Calibrated on the evaluation
 /// sets with MEDIC_MATCH_CALIBRATE=1: see docs/matching.md.
-const COVERAGE_MIN: f32 = 0.425;
+const COVERAGE_MIN: f32 = 0.43;
 const UNKNOWN_MAX: f32 = 0.4;
 const COVERAGE_FLOOR: f32 = 0.3;
 const COVERAGE_SHARE_MIN: f32 = 0.7;
+
+/// The text score of the best text match of a query, against which signal bonuses add up.
+const TEXT_SCALE: f32 = 100.0;
 
 /// An error string stated by more problems than this does not decide a match alone.
 const STRONG_SPREAD_MAX: usize = 3;

@@ -32,6 +32,13 @@ static LOGFMT_MSG: LazyLock<Regex> = LazyLock::new(|| {
 static LOGFMT_LEVEL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:^|\s)(?:level|lvl)=(\w+)").expect("valid regex"));
 
+/// klog's structured form: the message quoted, then `key="value"` pairs
+/// (`"Failed to scrape node" err="…" node="worker-1"`).
+static KLOG_STRUCTURED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^"((?:[^"\\]|\\.)*)"((?:\s+[\w.-]+=(?:"(?:[^"\\]|\\.)*"|\[[^\]]*\]|\S*))*)\s*$"#)
+        .expect("valid regex")
+});
+
 /// A logfmt line: it starts with `key=value` pairs and names its time, level or caller.
 static LOGFMT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -221,6 +228,19 @@ fn reduce(line: &str) -> LogLine {
             _ => Severity::Quiet,
         };
     }
+    if let Some(c) = KLOG_STRUCTURED.captures(rest) {
+        // The quoted message and the fields that say what went wrong; the other fields
+        // (`pod=`, `node=`) name objects, not the problem.
+        let mut parts = vec![c[1].replace("\\\"", "\"")];
+        let mut error = false;
+        for f in LOGFMT_MSG.captures_iter(&c[2]) {
+            error |= f[0].trim_start().starts_with("err");
+            if let Some(m) = f.get(1).or_else(|| f.get(2)) {
+                parts.push(m.as_str().replace("\\\"", "\""));
+            }
+        }
+        return LogLine::new(parts.join(" "), at_least_loud(severity, error));
+    }
     if LOGFMT.is_match(rest) && LOGFMT_MSG.is_match(rest) {
         if let Some(level) = LOGFMT_LEVEL.captures(rest).and_then(|c| c.get(1)) {
             severity = severity_of(level.as_str());
@@ -282,6 +302,15 @@ pub(crate) fn mask(text: &str) -> String {
     out.trim_end().to_owned()
 }
 
+/// Whether an analysed term is a number, an address or a version (`90`, `41234`,
+/// `10.96.0.10`, `1.2.3`, `10:53`): a value, not a word.
+pub(crate) fn numeric(term: &str) -> bool {
+    term.bytes().any(|b| b.is_ascii_digit())
+        && term
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b':')
+}
+
 /// A guide's pod name with the replica-set hash and pod suffix dropped
 /// (`api-7d9c8b5f4-x2x7q` → `api`), or `None` when it has none.
 pub(crate) fn workload_of_pod(pod: &str) -> Option<&str> {
@@ -311,7 +340,7 @@ pub(crate) fn workload_of_pod(pod: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Severity, log_line, log_message, mask, workload_of_pod};
+    use super::{Severity, log_line, log_message, mask, numeric, workload_of_pod};
 
     #[test]
     fn log_lines_reduce_to_messages() {
@@ -339,6 +368,20 @@ mod tests {
             ),
             "pods is forbidden: User cannot list"
         );
+        assert_eq!(
+            log_message(
+                r#"I1102 16:20:11.004990    1911 eviction_manager.go:377] "Eviction manager: must evict pod(s) to reclaim" resourceName="memory" pods=["a/b-5b8c7d9f6-q2m4x"]"#
+            ),
+            "Eviction manager: must evict pod(s) to reclaim"
+        );
+        let scrape = log_line(
+            r#"E0524 11:02:17.662301       1 scraper.go:140] "Failed to scrape node" err="request failed, status: \"403 Forbidden\"" node="worker-1""#,
+        );
+        assert_eq!(
+            scrape.message,
+            r#"Failed to scrape node request failed, status: "403 Forbidden""#
+        );
+        assert_eq!(scrape.severity, Severity::Loud);
         assert_eq!(
             log_message("ERROR: connection refused"),
             "connection refused"
@@ -454,6 +497,16 @@ mod tests {
             mask("dial tcp 10.0.0.1:5432: connect"),
             "dial tcp #: connect"
         );
+    }
+
+    #[test]
+    fn values_are_numeric() {
+        for t in ["90", "41234", "10.96.0.10", "1.2.3", "10:53"] {
+            assert!(numeric(t), "{t}");
+        }
+        for t in ["x509", "5xx", "ora-01017", "v10"] {
+            assert!(!numeric(t), "{t}");
+        }
     }
 
     #[test]
