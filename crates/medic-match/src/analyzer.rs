@@ -97,6 +97,16 @@ pub(crate) fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     out
 }
 
+/// The analysed tokens of a text, in order, with their offsets.
+pub(crate) fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while stream.advance() {
+        out.push(stream.token().clone());
+    }
+    out
+}
+
 /// Splits text into identifiers (runs of letters, digits, `_` and inner `-`), emitting each
 /// identifier lower-cased and, when it has parts, each part too.
 #[derive(Clone, Default)]

@@ -302,6 +302,34 @@ pub(crate) fn mask(text: &str) -> String {
     out.trim_end().to_owned()
 }
 
+/// Ids and quantities in evidence: UUIDs, hex ids of eight or more characters, dates, and
+/// numbers with a unit (`0.47s`, `3.9G`, `95th`, `13.1%`).
+static VALUES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?xi)
+          \b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b
+        | \b[0-9a-f]*[0-9][0-9a-f]*[a-f][0-9a-f]*\b
+        | \b\d{4}-\d{2}-\d{2}\b
+        | \b\d+(?:\.\d+)?(?:(?:ms|s|m|h|d|k|ki|kb|kib|mi|mb|mib|gi|gb|gib|g|th|st|nd|rd)\b|%)
+        ",
+    )
+    .expect("valid regex")
+});
+
+/// Evidence text with its ids and quantities blanked: a request id or a latency of
+/// `0.47s` says nothing about which problem it is, and no guide names it.
+pub(crate) fn without_values(text: &str) -> std::borrow::Cow<'_, str> {
+    VALUES.replace_all(text, |c: &regex::Captures| {
+        let m = &c[0];
+        // A hex run counts only from eight characters on (`x509`, `ec2`, `deadbeef` stay).
+        if m.len() < 8 && m.bytes().all(|b| b.is_ascii_hexdigit()) && !m.contains('-') {
+            m.to_owned()
+        } else {
+            " ".to_owned()
+        }
+    })
+}
+
 /// Whether an analysed term is a number, an address or a version (`90`, `41234`,
 /// `10.96.0.10`, `1.2.3`, `10:53`): a value, not a word.
 pub(crate) fn numeric(term: &str) -> bool {
@@ -340,7 +368,7 @@ pub(crate) fn workload_of_pod(pod: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Severity, log_line, log_message, mask, numeric, workload_of_pod};
+    use super::{Severity, log_line, log_message, mask, numeric, without_values, workload_of_pod};
 
     #[test]
     fn log_lines_reduce_to_messages() {
@@ -496,6 +524,18 @@ mod tests {
         assert_eq!(
             mask("dial tcp 10.0.0.1:5432: connect"),
             "dial tcp #: connect"
+        );
+    }
+
+    #[test]
+    fn ids_and_quantities_are_blanked() {
+        assert_eq!(
+            without_values("job 3f1c9a7e-52b4-4d8e-9b61-0c2a7d5e8f10 took 0.47s, heap 3.9G/4.0G"),
+            "job   took  , heap  / "
+        );
+        assert_eq!(
+            without_values("x509 on ec2 at deadbeef 503 p95th 95th 13.1% 2026-10-01 sha 3f9a1c2b"),
+            "x509 on ec2 at deadbeef 503 p95th       sha  "
         );
     }
 
