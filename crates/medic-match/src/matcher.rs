@@ -352,6 +352,13 @@ impl Matcher {
         (1.0 + n / (df + 0.5)).ln()
     }
 
+    /// Whether a term of the evidence is a value rather than a word: addresses, versions,
+    /// times and one- or two-digit numbers. Longer plain numbers stay: a status, an exit
+    /// code, a system's error code.
+    fn is_value(&self, term: &str) -> bool {
+        crate::normalize::numeric(term) && (term.contains(['.', ':']) || term.len() <= 2)
+    }
+
     /// The best `top` problems for the evidence, best first; empty when nothing matches
     /// well enough to trust.
     pub fn search(&self, evidence: &Evidence, top: usize) -> Vec<Match> {
@@ -409,18 +416,9 @@ impl Matcher {
                     .or_insert_with(|| text.get(span).unwrap_or(&token.text).to_owned());
             }
         }
-        // Values are not words: IP addresses, times and one- or two-digit numbers are
-        // dropped.
-        weights.retain(|t, _| {
-            if !crate::normalize::numeric(t) {
-                return true;
-            }
-            let address = t.contains(':') || t.matches('.').count() == 3;
-            if address || t.len() <= 2 {
-                return false;
-            }
-            true
-        });
+        // Values are not words: addresses, versions, times and one- or two-digit numbers
+        // are dropped.
+        weights.retain(|t, _| !self.is_value(t));
         // Words that mean the same to an on-call engineer: searched at a lower weight,
         // and a problem using one of them covers the evidence's word.
         let expansions = self.synonyms.expand(&weights);
@@ -492,12 +490,15 @@ impl Matcher {
             .sum::<f32>()
             / total_idf;
         // Distinct terms of each evidence line long enough to judge on its own.
+        // Distinct terms of each evidence line long enough to judge on its own.
         let line_terms: Vec<Vec<String>> = query
             .lines
             .iter()
             .take(MAX_LINES_COVERED)
             .map(|l| {
-                let mut t = crate::analyzer::terms(&mut analyzer, l);
+                let mut t =
+                    crate::analyzer::terms(&mut analyzer, &crate::normalize::without_values(l));
+                t.retain(|t| !self.is_value(t));
                 t.sort();
                 t.dedup();
                 t
@@ -510,7 +511,7 @@ impl Matcher {
             .fold(0.0f32, f32::max)
             .max(1e-6);
         let id = |t: &str| self.vocabulary.id(t);
-        let mut out: Vec<(f32, Match)> = Vec::new();
+        let mut out: Vec<(f32, bool, Match)> = Vec::new();
         for (pid, mut c) in candidates {
             let e = &self.entries[pid];
             let covered: f32 = terms
@@ -569,6 +570,17 @@ impl Matcher {
                     c.text, c.coverage, bonus, strong, accepted, unknown, phrasing
                 ));
             } else if !accepted {
+                // Kept without reasons: only to know whether it ranks first.
+                out.push((
+                    score,
+                    false,
+                    Match {
+                        id: e.id.clone(),
+                        title: e.title.clone(),
+                        score,
+                        reasons: Vec::new(),
+                    },
+                ));
                 continue;
             }
             reasons.extend(self.word_reasons(&terms, &surface, e));
@@ -593,6 +605,7 @@ impl Matcher {
             }
             out.push((
                 score,
+                accepted,
                 Match {
                     id: e.id.clone(),
                     title: e.title.clone(),
@@ -601,13 +614,21 @@ impl Matcher {
                 },
             ));
         }
-        out.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
+        out.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.2.id.cmp(&b.2.id)));
+        if self.calibrate {
+            return out.into_iter().take(top).map(|(_, _, m)| m).collect();
+        }
+        // The answer is the best-ranked problem when it can be trusted; a weaker one that
+        // happens to pass is not promoted in its place.
+        if out.first().is_some_and(|(_, accepted, _)| !accepted) {
+            return Vec::new();
+        }
         // Runners-up far behind the best are noise, not alternatives.
-        let best = out.first().map_or(0.0, |(s, _)| *s);
+        let best = out.first().map_or(0.0, |(s, _, _)| *s);
         out.into_iter()
-            .filter(|(s, _)| self.calibrate || *s >= best * RUNNER_UP_MIN)
+            .filter(|(s, accepted, _)| *accepted && *s >= best * RUNNER_UP_MIN)
             .take(top)
-            .map(|(_, m)| m)
+            .map(|(_, _, m)| m)
             .collect()
     }
 
@@ -695,7 +716,12 @@ impl Matcher {
                 continue;
             }
             // A signal in the heading is what the section is about.
-            let in_title = if s.line == e.line { 2.0 } else { 1.0 };
+            let heading = s.line == e.line
+                || e.title
+                    .to_lowercase()
+                    .split(|c: char| !c.is_alphanumeric())
+                    .any(|w| w == s.value.to_lowercase());
+            let in_title = if heading { 2.0 } else { 1.0 };
             let w = signal_weight(kind, s.masked.len()) * hit.strength * in_title;
             signal_bonus += w;
             // Evidence strong enough to trust a match on its own: an alert name, a
@@ -823,10 +849,10 @@ impl Matcher {
 /// must contain, the most of the evidence that may be unknown to every guide, and the
 /// alternative of covering most of what the guides do know. Calibrated on the evaluation
 /// sets with MEDIC_MATCH_CALIBRATE=1: see docs/matching.md.
-const COVERAGE_MIN: f32 = 0.43;
-const UNKNOWN_MAX: f32 = 0.3;
+const COVERAGE_MIN: f32 = 0.35;
+const UNKNOWN_MAX: f32 = 0.4;
 const COVERAGE_FLOOR: f32 = 0.3;
-const COVERAGE_SHARE_MIN: f32 = 0.7;
+const COVERAGE_SHARE_MIN: f32 = 0.6;
 
 /// The text score of the best text match of a query, against which signal bonuses add up.
 const TEXT_SCALE: f32 = 100.0;

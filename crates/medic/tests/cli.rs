@@ -357,6 +357,70 @@ fn match_an_alertmanager_payload() {
 }
 
 #[test]
+fn match_an_alert_by_the_words_of_its_name() {
+    // No guide says `HighRequestLatency`; its words, the latency in its description and the
+    // service named in the guide's commands find the section. The request id and the
+    // quantities (`0.47s`, `95th`) are not evidence of anything.
+    let alert = br#"{"labels": {"alertname": "HighRequestLatency", "severity": "warning",
+        "namespace": "prod", "service": "api-gateway", "job": "api-gateway"},
+        "annotations": {"summary": "High request latency on api-gateway",
+        "description": "95th percentile latency of api-gateway is 0.47s (threshold 0.15s), request 7f3a9c1e-2b4d-4e6f-8a0b-1c2d3e4f5a6b"}}"#;
+    let (out, _) = medic(&[
+        "match",
+        "--alert",
+        "-",
+        "-g",
+        "testdata/seeds",
+        "--include",
+        "*.txt",
+    ])
+    .stdin(alert)
+    .expect(0);
+    assert!(
+        out.contains("1. 003_f49a088b457f2bc5.txt#high-latency"),
+        "{out}"
+    );
+    assert!(out.contains("label service=api-gateway"), "{out}");
+}
+
+#[test]
+fn match_does_not_promote_a_weaker_problem_over_an_untrusted_best() {
+    // The best-ranked problem (High Latency) covers too little of this alert to be trusted;
+    // a weaker one that happens to share "high" and "request" is not the answer either.
+    let alert = br#"{"labels": {"alertname": "HighRequestLatency", "service": "checkout",
+        "job": "checkout"}, "annotations": {"summary": "High request latency on checkout",
+        "description": "p99 latency of checkout is 1.2s (threshold 0.5s) for the last 10 minutes"}}"#;
+    let (out, _) = medic(&[
+        "match",
+        "--alert",
+        "-",
+        "-g",
+        "testdata/seeds",
+        "--include",
+        "*.txt",
+    ])
+    .stdin(alert)
+    .expect(1);
+    assert!(out.contains("no problem matches"), "{out}");
+}
+
+#[test]
+fn match_reads_klog_structured_lines() {
+    let logs = br#"I0412 09:14:02.118273    2214 eviction_manager.go:366] "Eviction manager: attempting to reclaim" resourceName="ephemeral-storage"
+I0412 09:14:02.552810    2214 eviction_manager.go:616] "Eviction manager: pod is evicted successfully" pod="web/frontend-6c9d8f7b5-k4x2p"
+"#;
+    let (out, _) = medic(&["match", "-", "-g", "testdata/public-runbooks"])
+        .stdin(logs)
+        .expect(0);
+    assert!(
+        out.starts_with(
+            "1. prometheus-operator-runbooks/kubernetes/KubeNodeEviction.md#kubenodeeviction"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
 fn match_nothing_exits_1() {
     let (out, _) = medic(&[
         "match",
