@@ -356,6 +356,20 @@ fn match_an_alertmanager_payload() {
     assert!(out.contains("alert TargetDown"), "{out}");
 }
 
+/// `medic match --alert -` against the seed guides; the output, after checking the exit code.
+fn match_alert_against_seeds(alert: &[u8], code: i32) -> String {
+    let args = [
+        "match",
+        "--alert",
+        "-",
+        "-g",
+        "testdata/seeds",
+        "--include",
+        "*.txt",
+    ];
+    medic(&args).stdin(alert).expect(code).0
+}
+
 #[test]
 fn match_an_alert_by_the_words_of_its_name() {
     // No guide says `HighRequestLatency`; its words, the latency in its description and the
@@ -365,17 +379,7 @@ fn match_an_alert_by_the_words_of_its_name() {
         "namespace": "prod", "service": "api-gateway", "job": "api-gateway"},
         "annotations": {"summary": "High request latency on api-gateway",
         "description": "95th percentile latency of api-gateway is 0.47s (threshold 0.15s), request 7f3a9c1e-2b4d-4e6f-8a0b-1c2d3e4f5a6b"}}"#;
-    let (out, _) = medic(&[
-        "match",
-        "--alert",
-        "-",
-        "-g",
-        "testdata/seeds",
-        "--include",
-        "*.txt",
-    ])
-    .stdin(alert)
-    .expect(0);
+    let out = match_alert_against_seeds(alert, 0);
     assert!(
         out.contains("1. 003_f49a088b457f2bc5.txt#high-latency"),
         "{out}"
@@ -390,17 +394,7 @@ fn match_does_not_promote_a_weaker_problem_over_an_untrusted_best() {
     let alert = br#"{"labels": {"alertname": "HighRequestLatency", "service": "checkout",
         "job": "checkout"}, "annotations": {"summary": "High request latency on checkout",
         "description": "p99 latency of checkout is 1.2s (threshold 0.5s) for the last 10 minutes"}}"#;
-    let (out, _) = medic(&[
-        "match",
-        "--alert",
-        "-",
-        "-g",
-        "testdata/seeds",
-        "--include",
-        "*.txt",
-    ])
-    .stdin(alert)
-    .expect(1);
+    let out = match_alert_against_seeds(alert, 1);
     assert!(out.contains("no problem matches"), "{out}");
 }
 
