@@ -28,6 +28,9 @@ thread_local! {
     static STEMS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
 }
 
+/// How many stems a thread remembers: more than the distinct words of a large guide set.
+const MAX_CACHED_STEMS: usize = 200_000;
+
 /// The English (Snowball) stemmer, remembering each word's stem per thread.
 #[derive(Clone, Copy)]
 struct CachedStemmer;
@@ -72,6 +75,11 @@ impl<T: TokenStream> TokenStream for CachedStemmerStream<T> {
                 token.text.clone_from(stem);
             } else {
                 let stem = self.stemmer.stem(&token.text).into_owned();
+                // A long-running server analyses whatever its evidence says: the cache is
+                // bounded, and starts over when full.
+                if stems.len() >= MAX_CACHED_STEMS {
+                    stems.clear();
+                }
                 stems.insert(std::mem::replace(&mut token.text, stem.clone()), stem);
             }
         });

@@ -136,6 +136,10 @@ impl Vocabulary {
     }
 }
 
+/// A term of the evidence: its id in the vocabulary (none when no guide uses it) and its
+/// weight.
+type Weighed = (Option<u32>, f32);
+
 /// A set of terms as sorted ids.
 #[derive(Default)]
 struct TermSet(Vec<u32>);
@@ -422,13 +426,30 @@ impl Matcher {
         // Words that mean the same to an on-call engineer: searched at a lower weight,
         // and a problem using one of them covers the evidence's word.
         let expansions = self.synonyms.expand(&weights);
-        let mut terms: Vec<(String, f32)> = weights.into_iter().collect();
-        terms.sort_by(|a, b| {
-            (b.1 * self.idf(&b.0))
-                .total_cmp(&(a.1 * self.idf(&a.0)))
-                .then_with(|| a.0.cmp(&b.0))
-        });
-        terms.truncate(256);
+        let mut ranked: Vec<(String, f32, f32)> = weights
+            .into_iter()
+            .map(|(t, w)| {
+                let weighed = w * self.idf(&t);
+                (t, w, weighed)
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.2.total_cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+        ranked.truncate(256);
+        let id = |t: &str| self.vocabulary.id(t);
+        // Each term's id and weighed idf, and the ids of the synonyms that cover it: looked
+        // up once here, used for every candidate.
+        let measured: Vec<(Option<u32>, f32, Vec<Option<u32>>)> = ranked
+            .iter()
+            .map(|(t, _, weighed)| {
+                let synonyms = expansions
+                    .iter()
+                    .filter(|(_, _, of)| of == t)
+                    .map(|(x, _, _)| id(x))
+                    .collect();
+                (id(t), *weighed, synonyms)
+            })
+            .collect();
+        let terms: Vec<(String, f32)> = ranked.into_iter().map(|(t, w, _)| (t, w)).collect();
 
         let mut searched = terms.clone();
         searched.extend(expansions.iter().map(|(t, w, _)| (t.clone(), *w)));
@@ -469,29 +490,24 @@ impl Matcher {
             }
         }
 
-        let total_idf: f32 = terms
-            .iter()
-            .map(|(t, w)| w * self.idf(t))
-            .sum::<f32>()
-            .max(1e-6);
+        let total_idf: f32 = measured.iter().map(|m| m.1).sum::<f32>().max(1e-6);
         // The share of the evidence (idf-weighted) that no guide mentions at all and that is
         // not ordinary English: high when the evidence is about a system the guides do not
         // cover (Kafka, Elasticsearch, ORA-…), not when it is only phrased in other words.
-        let unknown: f32 = terms
-            .iter()
-            .filter(|(t, _)| !self.vocabulary.knows(t) && !english.contains(t))
-            .map(|(t, w)| w * self.idf(t))
-            .sum::<f32>()
-            / total_idf;
-        let phrasing: f32 = terms
-            .iter()
-            .filter(|(t, _)| !self.vocabulary.knows(t) && english.contains(t))
-            .map(|(t, w)| w * self.idf(t))
-            .sum::<f32>()
-            / total_idf;
-        // Distinct terms of each evidence line long enough to judge on its own.
-        // Distinct terms of each evidence line long enough to judge on its own.
-        let line_terms: Vec<Vec<String>> = query
+        let unknown_share = |english_words: bool| {
+            terms
+                .iter()
+                .zip(&measured)
+                .filter(|((t, _), m)| m.0.is_none() && english.contains(t) == english_words)
+                .map(|(_, m)| m.1)
+                .sum::<f32>()
+                / total_idf
+        };
+        let unknown = unknown_share(false);
+        let phrasing = unknown_share(true);
+        // Distinct terms of each evidence line long enough to judge on its own, as ids with
+        // their idf, and the line's whole idf.
+        let line_terms: Vec<(Vec<Weighed>, f32)> = query
             .lines
             .iter()
             .take(MAX_LINES_COVERED)
@@ -504,35 +520,35 @@ impl Matcher {
                 t
             })
             .filter(|t| t.len() >= 4)
+            .map(|t| {
+                let line: Vec<Weighed> = t.iter().map(|t| (id(t), self.idf(t))).collect();
+                let all = line.iter().map(|(_, idf)| idf).sum();
+                (line, all)
+            })
             .collect();
         let best_text = candidates
             .values()
             .map(|c| c.text)
             .fold(0.0f32, f32::max)
             .max(1e-6);
-        let id = |t: &str| self.vocabulary.id(t);
         let mut out: Vec<(f32, bool, Match)> = Vec::new();
         for (pid, mut c) in candidates {
             let e = &self.entries[pid];
-            let covered: f32 = terms
+            let covered: f32 = measured
                 .iter()
-                .filter(|(t, _)| {
-                    e.all.has(id(t))
-                        || expansions
-                            .iter()
-                            .any(|(x, _, of)| of == t && e.all.has(id(x)))
+                .filter(|(term, _, synonyms)| {
+                    e.all.has(*term) || synonyms.iter().any(|x| e.all.has(*x))
                 })
-                .map(|(t, w)| w * self.idf(t))
+                .map(|m| m.1)
                 .sum();
             c.coverage = covered / total_idf;
-            for line in &line_terms {
-                let all: f32 = line.iter().map(|t| self.idf(t)).sum();
+            for (line, all) in &line_terms {
                 let hit: f32 = line
                     .iter()
-                    .filter(|t| e.all.has(id(t)))
-                    .map(|t| self.idf(t))
+                    .filter(|(term, _)| e.all.has(*term))
+                    .map(|(_, idf)| idf)
                     .sum();
-                if all > 0.0 {
+                if *all > 0.0 {
                     c.coverage = c.coverage.max(LINE_COVERAGE_FACTOR * hit / all);
                 }
             }

@@ -47,15 +47,18 @@ static LOGFMT: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// A UUID, as exact comparison masks it and matching blanks it.
+const UUID: &str = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+
 static MASK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    Regex::new(&format!(
         r"(?x)
-          [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}   # uuid
-        | \b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b                         # ipv4[:port]
-        | \b[0-9a-f]{12,}\b                                            # hashes, container ids
-        | \d+(?:\.\d+)?                                                # numbers
+          {UUID}
+        | \b(?:\d{{1,3}}\.){{3}}\d{{1,3}}(?::\d+)?\b     # ipv4[:port]
+        | \b[0-9a-f]{{12,}}\b                          # hashes, container ids
+        | \d+(?:\.\d+)?                              # numbers
         ",
-    )
+    ))
     .expect("valid regex")
 });
 
@@ -305,14 +308,14 @@ pub(crate) fn mask(text: &str) -> String {
 /// Ids and quantities in evidence: UUIDs, hex ids of eight or more characters, dates, and
 /// numbers with a unit (`0.47s`, `3.9G`, `95th`, `13.1%`).
 static VALUES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    Regex::new(&format!(
         r"(?xi)
-          \b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b
-        | \b[0-9a-f]*[0-9][0-9a-f]*[a-f][0-9a-f]*\b
-        | \b\d{4}-\d{2}-\d{2}\b
+          \b{UUID}\b
+        | \b[0-9a-f]{{8,}}\b
+        | \b\d{{4}}-\d{{2}}-\d{{2}}\b
         | \b\d+(?:\.\d+)?(?:(?:ms|s|m|h|d|k|ki|kb|kib|mi|mb|mib|gi|gb|gib|g|th|st|nd|rd)\b|%)
         ",
-    )
+    ))
     .expect("valid regex")
 });
 
@@ -321,8 +324,12 @@ static VALUES: LazyLock<Regex> = LazyLock::new(|| {
 pub(crate) fn without_values(text: &str) -> std::borrow::Cow<'_, str> {
     VALUES.replace_all(text, |c: &regex::Captures| {
         let m = &c[0];
-        // A hex run counts only from eight characters on (`x509`, `ec2`, `deadbeef` stay).
-        if m.len() < 8 && m.bytes().all(|b| b.is_ascii_hexdigit()) && !m.contains('-') {
+        // A run of hex characters is an id only with both digits and letters: `20261123`
+        // is a number and `deadbeef` may be a word.
+        let hex_run = m.bytes().all(|b| b.is_ascii_hexdigit());
+        let digits = m.bytes().any(|b| b.is_ascii_digit());
+        let letters = m.bytes().any(|b| b.is_ascii_alphabetic());
+        if hex_run && !(digits && letters) {
             m.to_owned()
         } else {
             " ".to_owned()
@@ -534,8 +541,10 @@ mod tests {
             "job   took  , heap  / "
         );
         assert_eq!(
-            without_values("x509 on ec2 at deadbeef 503 p95th 95th 13.1% 2026-10-01 sha 3f9a1c2b"),
-            "x509 on ec2 at deadbeef 503 p95th       sha  "
+            without_values(
+                "x509 on ec2 at deadbeef 503 p95th 95th 13.1% 2026-10-01 sha 3f9a1c2b ffffff01"
+            ),
+            "x509 on ec2 at deadbeef 503 p95th       sha    "
         );
     }
 
