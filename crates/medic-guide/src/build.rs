@@ -438,6 +438,7 @@ impl<'b> Builder<'_, '_, 'b> {
             fixes,
             signals: acc.signals,
             body,
+            code: acc.code,
         });
         let children = self.all_parts(id, SectionKind::Part);
         self.section(id, SectionKind::Problem, children)
@@ -505,6 +506,8 @@ struct Acc {
     steps: Vec<(Role, Check)>,
     signals: Vec<Signal>,
     body: String,
+    /// Code blocks that are not commands (sample output, configuration), wherever they are.
+    code: String,
 }
 
 fn hint(lang: &str) -> Option<BlockHint> {
@@ -531,6 +534,7 @@ impl Acc {
             steps: Vec::new(),
             signals: Vec::new(),
             body: String::new(),
+            code: String::new(),
         }
     }
 
@@ -1002,6 +1006,8 @@ impl Acc {
     fn code(&mut self, lang: &str, text: &str, span: Span, content_line: usize) {
         let commands = self.block_commands(lang, text, content_line);
         if commands.is_empty() {
+            self.code.push_str(text);
+            self.code.push('\n');
             let snippet = Snippet {
                 lang: lang.to_owned(),
                 text: text.to_owned(),

@@ -74,6 +74,10 @@ pub struct Problem {
     /// All prose of the section, for full-text matching.
     #[serde(skip)]
     pub body: String,
+    /// The section's code blocks that are not commands (sample output, configuration), for
+    /// full-text matching.
+    #[serde(skip)]
+    pub code: String,
 }
 
 /// A procedure: steps to follow on purpose, not a problem to match.

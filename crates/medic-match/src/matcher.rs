@@ -51,9 +51,10 @@ enum Part {
     Commands,
     Body,
     Context,
+    Snippets,
 }
 
-const PARTS: [Part; 7] = [
+const PARTS: [Part; 8] = [
     Part::Title,
     Part::Symptoms,
     Part::Signals,
@@ -61,6 +62,7 @@ const PARTS: [Part; 7] = [
     Part::Commands,
     Part::Body,
     Part::Context,
+    Part::Snippets,
 ];
 
 impl Part {
@@ -73,6 +75,7 @@ impl Part {
             Part::Commands => "commands",
             Part::Body => "text",
             Part::Context => "guide",
+            Part::Snippets => "code",
         }
     }
 
@@ -85,6 +88,7 @@ impl Part {
             Part::Commands => 0.6,
             Part::Body => 0.6,
             Part::Context => 1.0,
+            Part::Snippets => SNIPPET_BOOST,
         }
     }
 }
@@ -236,10 +240,15 @@ fn part_texts(guide: &Guide, p: &Problem) -> Vec<String> {
             .map(|c| c.text.as_str())
             .collect(),
     );
+    let snippets = p.code.clone();
     let mut body = p.body.clone();
     for c in &p.checks {
         body.push('\n');
         body.push_str(&c.description);
+        for n in &c.notes {
+            body.push('\n');
+            body.push_str(&n.text);
+        }
     }
     for f in &p.fixes {
         body.push('\n');
@@ -251,7 +260,9 @@ fn part_texts(guide: &Guide, p: &Problem) -> Vec<String> {
     context.push_str(&guide.title);
     context.push('\n');
     context.push_str(stem);
-    vec![title, symptoms, signals, causes, commands, body, context]
+    vec![
+        title, symptoms, signals, causes, commands, body, context, snippets,
+    ]
 }
 
 impl Matcher {
@@ -558,7 +569,9 @@ impl Matcher {
             // Text relevance relative to the best text match of this query, so exact signals
             // weigh the same against short and long evidence.
             let text = TEXT_SCALE * c.text / best_text;
-            let score = text * (0.4 + c.coverage).powf(1.5) + 2.0 * (bonus + label_bonus);
+            // A long section covers more of any evidence by chance: its words count for less.
+            let length = 1.0 + LENGTH_PENALTY * (1.0 + e.all.0.len() as f32 / 100.0).ln();
+            let score = text * (0.4 + c.coverage).powf(1.5) / length + 2.0 * (bonus + label_bonus);
             // Trusted when exact evidence backs it, or when it covers enough of the evidence
             // and the evidence is not mostly about things no guide mentions.
             let accepted = strong
@@ -581,9 +594,34 @@ impl Matcher {
                     })
                     .collect();
                 reasons.push(format!("calibration: missing {}", missing.join(" ")));
+                let n = self.entries.len().max(1) as f32;
+                let idf_of = |id: u32| (1.0 + n / (self.vocabulary.df[id as usize] as f32 + 0.5)).ln();
+                let evidence_ids: HashSet<u32> = measured
+                    .iter()
+                    .filter_map(|m| m.0)
+                    .chain(expansions.iter().filter_map(|(x, _, _)| id(x)))
+                    .collect();
+                let title_all: f32 = e.terms[0].0.iter().map(|i| idf_of(*i)).sum();
+                let title_hit: f32 = e.terms[0]
+                    .0
+                    .iter()
+                    .filter(|i| evidence_ids.contains(i))
+                    .map(|i| idf_of(*i))
+                    .sum();
+                let head_cov: f32 = measured
+                    .iter()
+                    .filter(|(term, _, synonyms)| {
+                        e.terms[..3].iter().any(|set| {
+                            set.has(*term) || synonyms.iter().any(|x| set.has(*x))
+                        })
+                    })
+                    .map(|m| m.1)
+                    .sum::<f32>()
+                    / total_idf;
                 reasons.push(format!(
-                    "calibration: text={:.3} coverage={:.3} bonus={:.3} strong={} accepted={} unknown={:.3} english={:.3}",
-                    c.text, c.coverage, bonus, strong, accepted, unknown, phrasing
+                    "calibration: text={:.3} coverage={:.3} bonus={:.3} strong={} accepted={} unknown={:.3} english={:.3} title={:.3} head={:.3} size={} label={:.3}",
+                    c.text, c.coverage, bonus, strong, accepted, unknown, phrasing,
+                    title_hit / title_all.max(1e-6), head_cov, e.all.0.len(), label_bonus
                 ));
             } else if !accepted {
                 // Kept without reasons: only to know whether it ranks first.
@@ -871,6 +909,11 @@ const COVERAGE_FLOOR: f32 = 0.3;
 const COVERAGE_SHARE_MIN: f32 = 0.6;
 
 /// The text score of the best text match of a query, against which signal bonuses add up.
+const SNIPPET_BOOST: f32 = 0.3;
+
+/// How much a section's length (distinct terms, per hundred) discounts its text score.
+const LENGTH_PENALTY: f32 = 0.3;
+
 const TEXT_SCALE: f32 = 100.0;
 
 /// An error string stated by more problems than this does not decide a match alone.

@@ -25,7 +25,7 @@ static LEVEL: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static LOGFMT_MSG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?:^|\s)(?:msg|message|err|error)=(?:"((?:[^"\\]|\\.)*)"|(\S+))"#)
+    Regex::new(r#"(?:^|\s)(?:msg|message|err|error|reason|cause)=(?:"((?:[^"\\]|\\.)*)"|(\S+))"#)
         .expect("valid regex")
 });
 
