@@ -594,34 +594,10 @@ impl Matcher {
                     })
                     .collect();
                 reasons.push(format!("calibration: missing {}", missing.join(" ")));
-                let n = self.entries.len().max(1) as f32;
-                let idf_of = |id: u32| (1.0 + n / (self.vocabulary.df[id as usize] as f32 + 0.5)).ln();
-                let evidence_ids: HashSet<u32> = measured
-                    .iter()
-                    .filter_map(|m| m.0)
-                    .chain(expansions.iter().filter_map(|(x, _, _)| id(x)))
-                    .collect();
-                let title_all: f32 = e.terms[0].0.iter().map(|i| idf_of(*i)).sum();
-                let title_hit: f32 = e.terms[0]
-                    .0
-                    .iter()
-                    .filter(|i| evidence_ids.contains(i))
-                    .map(|i| idf_of(*i))
-                    .sum();
-                let head_cov: f32 = measured
-                    .iter()
-                    .filter(|(term, _, synonyms)| {
-                        e.terms[..3].iter().any(|set| {
-                            set.has(*term) || synonyms.iter().any(|x| set.has(*x))
-                        })
-                    })
-                    .map(|m| m.1)
-                    .sum::<f32>()
-                    / total_idf;
                 reasons.push(format!(
-                    "calibration: text={:.3} coverage={:.3} bonus={:.3} strong={} accepted={} unknown={:.3} english={:.3} title={:.3} head={:.3} size={} label={:.3}",
+                    "calibration: text={:.3} coverage={:.3} bonus={:.3} strong={} accepted={} unknown={:.3} english={:.3} size={} label={:.3}",
                     c.text, c.coverage, bonus, strong, accepted, unknown, phrasing,
-                    title_hit / title_all.max(1e-6), head_cov, e.all.0.len(), label_bonus
+                    e.all.0.len(), label_bonus
                 ));
             } else if !accepted {
                 // Kept without reasons: only to know whether it ranks first.

@@ -314,16 +314,34 @@ static VALUES: LazyLock<Regex> = LazyLock::new(|| {
         | \b[0-9a-f]{{8,}}\b
         | \b\d{{4}}-\d{{2}}-\d{{2}}\b
         | \b\d+(?:\.\d+)?(?:(?:ms|s|m|h|d|k|ki|kb|kib|mi|mb|mib|gi|gb|gib|g|th|st|nd|rd)\b|%)
+        | \(x\d+\s+over\s+[\dhms]+\)                       # event counts: (x12 over 9m)
+        | \b(?:\d{{1,3}}\.){{3}}\d{{1,3}}(?::(?P<port>\d+))?\b   # ipv4[:port]
         ",
     ))
     .expect("valid regex")
 });
+
+/// Ports below this are services' own (5432, 6379, 9093); above it they are a client's
+/// ephemeral end of a connection.
+const EPHEMERAL_PORTS: u32 = 32768;
 
 /// Evidence text with its ids and quantities blanked: a request id or a latency of
 /// `0.47s` says nothing about which problem it is, and no guide names it.
 pub(crate) fn without_values(text: &str) -> std::borrow::Cow<'_, str> {
     VALUES.replace_all(text, |c: &regex::Captures| {
         let m = &c[0];
+        // An address is a value; the port it names may say which service it is.
+        if let Some(port) = c.name("port") {
+            let service = port
+                .as_str()
+                .parse::<u32>()
+                .is_ok_and(|p| p < EPHEMERAL_PORTS);
+            return if service {
+                format!(" {} ", port.as_str())
+            } else {
+                " ".to_owned()
+            };
+        }
         // A run of hex characters is an id only with both digits and letters: `20261123`
         // is a number and `deadbeef` may be a word.
         let hex_run = m.bytes().all(|b| b.is_ascii_hexdigit());
@@ -545,6 +563,23 @@ mod tests {
                 "x509 on ec2 at deadbeef 503 p95th 95th 13.1% 2026-10-01 sha 3f9a1c2b ffffff01"
             ),
             "x509 on ec2 at deadbeef 503 p95th       sha    "
+        );
+    }
+
+    #[test]
+    fn addresses_are_blanked_but_service_ports_kept() {
+        assert_eq!(
+            without_values("read tcp 10.0.1.5:51234->10.0.2.9:6379: i/o timeout"),
+            "read tcp  -> 6379 : i/o timeout"
+        );
+        assert_eq!(
+            without_values("Get \"http://10.244.2.31:8080/health\" from 10.0.0.1"),
+            "Get \"http:// 8080 /health\" from  "
+        );
+        let events = without_values("Unhealthy  3m (x12 over 9m)   kubelet");
+        assert_eq!(
+            events.split_whitespace().collect::<Vec<_>>(),
+            ["Unhealthy", "kubelet"]
         );
     }
 
