@@ -16,12 +16,16 @@ pub(crate) struct Synonyms {
     groups_of: HashMap<String, Vec<usize>>,
     /// Each group's analysed terms (a multi-word entry contributes all its words).
     groups: Vec<Vec<String>>,
+    /// Multi-word entries (`does not exist`) as their terms, with their group: the group
+    /// applies when the evidence has all of the terms.
+    phrases: Vec<(Vec<String>, usize)>,
 }
 
 impl Synonyms {
     pub(crate) fn new(analyzer: &mut TextAnalyzer) -> Self {
         let mut groups = Vec::new();
         let mut groups_of: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut phrases = Vec::new();
         for line in include_str!("synonyms.txt").lines() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -37,6 +41,8 @@ impl Synonyms {
                         .entry(entry_terms[0].clone())
                         .or_default()
                         .push(id);
+                } else if entry_terms.len() > 1 {
+                    phrases.push((entry_terms.clone(), id));
                 }
                 members.extend(entry_terms);
             }
@@ -44,22 +50,37 @@ impl Synonyms {
             members.dedup();
             groups.push(members);
         }
-        Self { groups_of, groups }
+        Self {
+            groups_of,
+            groups,
+            phrases,
+        }
     }
 
     /// The expansions of weighted query terms: (expansion, weight, the term it expands).
     pub(crate) fn expand(&self, weights: &HashMap<String, f32>) -> Vec<(String, f32, String)> {
         let mut out: HashMap<String, (f32, String)> = HashMap::new();
         // In a fixed order, so ties resolve the same way in every process.
-        let mut ordered: Vec<(&String, &f32)> = weights.iter().collect();
-        ordered.sort_by(|a, b| b.1.total_cmp(a.1).then_with(|| a.0.cmp(b.0)));
-        for (term, weight) in ordered {
-            for &g in self
-                .groups_of
-                .get(term)
-                .map(Vec::as_slice)
-                .unwrap_or_default()
+        let mut ordered: Vec<(&String, f32, Vec<usize>)> = weights
+            .iter()
+            .map(|(t, w)| (t, *w, self.groups_of.get(t).cloned().unwrap_or_default()))
+            .collect();
+        // A phrase the evidence has all the words of stands for its group, through its
+        // last word.
+        for (phrase, g) in &self.phrases {
+            let least = phrase
+                .iter()
+                .map(|t| weights.get(t).copied())
+                .try_fold(f32::MAX, |m, w| w.map(|w| m.min(w)));
+            if let (Some(weight), Some(last)) = (least, phrase.last())
+                && let Some((term, _)) = weights.get_key_value(last)
             {
+                ordered.push((term, weight, vec![*g]));
+            }
+        }
+        ordered.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        for (term, weight, groups) in ordered {
+            for g in groups {
                 for member in &self.groups[g] {
                     if member != term && !weights.contains_key(member) {
                         let w = weight * EXPANSION_WEIGHT;
@@ -97,5 +118,21 @@ mod tests {
             "{e:?}"
         );
         assert!(e.iter().all(|(_, w, _)| *w < 0.5));
+    }
+
+    #[test]
+    fn a_phrase_expands_only_when_all_its_words_are_there() {
+        let mut a = analyzer();
+        let s = Synonyms::new(&mut a);
+        let words = |text: &str| -> HashMap<String, f32> {
+            crate::analyzer::terms(&mut analyzer(), text)
+                .into_iter()
+                .map(|t| (t, 1.0))
+                .collect()
+        };
+        let e = s.expand(&words("column \"region\" does not exist"));
+        assert!(e.iter().any(|(t, _, _)| t == "miss"), "{e:?}");
+        let e = s.expand(&words("the region column exists"));
+        assert!(!e.iter().any(|(t, _, _)| t == "miss"), "{e:?}");
     }
 }
