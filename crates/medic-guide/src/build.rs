@@ -396,6 +396,16 @@ impl<'b> Builder<'_, '_, 'b> {
         for code in &node.title.code {
             signal::in_code_span(code, Span::line(span.line), &mut acc.signals);
         }
+        // A heading with a placeholder in it is a message template
+        // (`notification service 'xxxx' is not supported`).
+        if title.split_whitespace().count() >= 3 && has_placeholder(&title) {
+            signal::push(
+                &mut acc.signals,
+                SignalKind::ErrorText,
+                &title,
+                Span::line(span.line),
+            );
+        }
         let bare = title.trim_matches('`');
         if !bare.contains(' ')
             && bare.chars().next().is_some_and(|c| c.is_alphabetic())
@@ -465,6 +475,20 @@ impl<'b> Builder<'_, '_, 'b> {
         });
         self.section(id, SectionKind::Procedure, Vec::new())
     }
+}
+
+/// Whether a heading holds a placeholder: `xxx`, `xxxx`, `<name>` or `{name}`.
+fn has_placeholder(title: &str) -> bool {
+    title
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| w.eq_ignore_ascii_case("xxx") || w.eq_ignore_ascii_case("xxxx"))
+        || [('<', '>'), ('{', '}')].iter().any(|(open, close)| {
+            title.split_once(*open).is_some_and(|(_, rest)| {
+                rest.split_once(*close).is_some_and(|(n, _)| {
+                    !n.is_empty() && n.chars().all(|c| c.is_alphanumeric() || "-_.".contains(c))
+                })
+            })
+        })
 }
 
 enum Elem<'b> {
@@ -1222,4 +1246,49 @@ fn non_command_lines(text: &str, commands: &[Command], content_line: usize) -> S
 
 fn code_spans(text: &str) -> impl Iterator<Item = &str> {
     text.split('`').skip(1).step_by(2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_placeholder;
+    use crate::SignalKind;
+
+    #[test]
+    fn headings_with_placeholders_are_message_templates() {
+        assert!(has_placeholder(
+            "notification service 'xxxx' is not supported"
+        ));
+        assert!(has_placeholder("Failed to pull <image>"));
+        assert!(has_placeholder("Provider {name} not registered"));
+        assert!(!has_placeholder("Pods stuck in Pending"));
+        assert!(!has_placeholder("a < b and c > d"));
+        let guide = crate::parse(
+            "n.md",
+            "# Troubleshooting\n\n## Failed to notify recipient\n\n\
+             ### notification service 'xxxx' is not supported\n\n\
+             You have not defined `xxxx` in `argocd-notifications-cm`.\n\n\
+             ### Pods stuck in Pending\n\n\
+             The scheduler finds no node. Check the events of the pod.\n",
+        );
+        let kinds = |i: usize| -> Vec<(SignalKind, String)> {
+            guide.problems[i]
+                .signals
+                .iter()
+                .map(|s| (s.kind, s.value.clone()))
+                .collect()
+        };
+        assert!(
+            kinds(0).contains(&(
+                SignalKind::ErrorText,
+                "notification service 'xxxx' is not supported".to_owned()
+            )),
+            "{:?}",
+            kinds(0)
+        );
+        assert!(
+            !kinds(1).iter().any(|(k, _)| *k == SignalKind::ErrorText),
+            "{:?}",
+            kinds(1)
+        );
+    }
 }

@@ -70,11 +70,13 @@ fn fragments(value: &str) -> Vec<String> {
         .iter()
         .flat_map(|p| p.split("...").map(str::to_owned).collect::<Vec<_>>())
         .map(|p| mask(&p))
-        .map(|p| {
+        .flat_map(|p| {
+            // `xxx` stands for a value like `<name>` does.
             p.split(' ')
-                .filter(|w| *w != "xxx" && *w != "xxxx")
                 .collect::<Vec<_>>()
-                .join(" ")
+                .split(|w| *w == "xxx" || *w == "xxxx")
+                .map(|words| words.join(" "))
+                .collect::<Vec<_>>()
         })
         .filter(|p| p.split(' ').count() >= 2 || p.len() >= 8)
         .collect()
@@ -263,6 +265,10 @@ mod tests {
                 "failed to pull image",
                 "/app:#: connect: connection refused"
             ]
+        );
+        assert_eq!(
+            fragments("notification service 'xxxx' is not supported"),
+            ["notification service", "is not supported"]
         );
         assert!(fragments("x").is_empty());
     }
