@@ -477,17 +477,17 @@ impl<'b> Builder<'_, '_, 'b> {
     }
 }
 
-/// Whether a heading holds a placeholder: `xxx`, `xxxx`, `<name>` or `{name}`.
+/// Whether a heading holds a placeholder: `xxx`, `xxxx`, or what a command's placeholder
+/// would be (`<name>`, `{name}`).
 fn has_placeholder(title: &str) -> bool {
     title
         .split(|c: char| !c.is_alphanumeric())
         .any(|w| w.eq_ignore_ascii_case("xxx") || w.eq_ignore_ascii_case("xxxx"))
-        || [('<', '>'), ('{', '}')].iter().any(|(open, close)| {
-            title.split_once(*open).is_some_and(|(_, rest)| {
-                rest.split_once(*close).is_some_and(|(n, _)| {
-                    !n.is_empty() && n.chars().all(|c| c.is_alphanumeric() || "-_.".contains(c))
-                })
-            })
+        || medic_shell::placeholders(title).iter().any(|p| {
+            matches!(
+                p.kind,
+                medic_shell::PlaceholderKind::Angle | medic_shell::PlaceholderKind::Brace
+            )
         })
 }
 

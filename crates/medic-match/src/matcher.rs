@@ -88,7 +88,7 @@ impl Part {
             Part::Commands => 0.6,
             Part::Body => 0.6,
             Part::Context => 1.0,
-            Part::Snippets => SNIPPET_BOOST,
+            Part::Snippets => 0.3,
         }
     }
 }
@@ -240,7 +240,6 @@ fn part_texts(guide: &Guide, p: &Problem) -> Vec<String> {
             .map(|c| c.text.as_str())
             .collect(),
     );
-    let snippets = p.code.clone();
     let mut body = p.body.clone();
     for c in &p.checks {
         body.push('\n');
@@ -261,7 +260,14 @@ fn part_texts(guide: &Guide, p: &Problem) -> Vec<String> {
     context.push('\n');
     context.push_str(stem);
     vec![
-        title, symptoms, signals, causes, commands, body, context, snippets,
+        title,
+        symptoms,
+        signals,
+        causes,
+        commands,
+        body,
+        context,
+        p.code.clone(),
     ]
 }
 
@@ -884,12 +890,10 @@ const UNKNOWN_MAX: f32 = 0.4;
 const COVERAGE_FLOOR: f32 = 0.3;
 const COVERAGE_SHARE_MIN: f32 = 0.6;
 
-/// The text score of the best text match of a query, against which signal bonuses add up.
-const SNIPPET_BOOST: f32 = 0.3;
-
 /// How much a section's length (distinct terms, per hundred) discounts its text score.
 const LENGTH_PENALTY: f32 = 0.3;
 
+/// The text score of the best text match of a query, against which signal bonuses add up.
 const TEXT_SCALE: f32 = 100.0;
 
 /// An error string stated by more problems than this does not decide a match alone.

@@ -61,9 +61,9 @@ impl Synonyms {
     pub(crate) fn expand(&self, weights: &HashMap<String, f32>) -> Vec<(String, f32, String)> {
         let mut out: HashMap<String, (f32, String)> = HashMap::new();
         // In a fixed order, so ties resolve the same way in every process.
-        let mut ordered: Vec<(&String, f32, Vec<usize>)> = weights
+        let mut ordered: Vec<(&String, f32, &[usize])> = weights
             .iter()
-            .map(|(t, w)| (t, *w, self.groups_of.get(t).cloned().unwrap_or_default()))
+            .filter_map(|(t, w)| Some((t, *w, self.groups_of.get(t)?.as_slice())))
             .collect();
         // A phrase the evidence has all the words of stands for its group, through its
         // last word.
@@ -75,12 +75,12 @@ impl Synonyms {
             if let (Some(weight), Some(last)) = (least, phrase.last())
                 && let Some((term, _)) = weights.get_key_value(last)
             {
-                ordered.push((term, weight, vec![*g]));
+                ordered.push((term, weight, std::slice::from_ref(g)));
             }
         }
         ordered.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
         for (term, weight, groups) in ordered {
-            for g in groups {
+            for &g in groups {
                 for member in &self.groups[g] {
                     if member != term && !weights.contains_key(member) {
                         let w = weight * EXPANSION_WEIGHT;

@@ -357,17 +357,15 @@ fn match_an_alertmanager_payload() {
 }
 
 /// `medic match --alert -` against the seed guides; the output, after checking the exit code.
+fn match_against_seeds(evidence: &[&str], stdin: &[u8], code: i32) -> String {
+    let mut args = vec!["match"];
+    args.extend_from_slice(evidence);
+    args.extend_from_slice(&["-g", "testdata/seeds", "--include", "*.txt"]);
+    medic(&args).stdin(stdin).expect(code).0
+}
+
 fn match_alert_against_seeds(alert: &[u8], code: i32) -> String {
-    let args = [
-        "match",
-        "--alert",
-        "-",
-        "-g",
-        "testdata/seeds",
-        "--include",
-        "*.txt",
-    ];
-    medic(&args).stdin(alert).expect(code).0
+    match_against_seeds(&["--alert", "-"], alert, code)
 }
 
 #[test]
@@ -392,15 +390,11 @@ fn match_does_not_promote_a_weaker_problem_over_an_untrusted_best() {
     // A Redis error against guides that have no Redis: the best-ranked problem (High Memory
     // Usage) covers too little of it to be trusted, and Provider Not Starting, which passes
     // on its own through generic words, is not the answer either.
-    let (out, _) = medic(&[
-        "match",
-        "OOM command not allowed when used memory > 'maxmemory'.",
-        "-g",
-        "testdata/seeds",
-        "--include",
-        "*.txt",
-    ])
-    .expect(1);
+    let out = match_against_seeds(
+        &["OOM command not allowed when used memory > 'maxmemory'."],
+        b"",
+        1,
+    );
     assert!(out.contains("no problem matches"), "{out}");
     assert!(!out.contains("provider-not-starting"), "{out}");
 }
