@@ -7,6 +7,10 @@ use std::time::Instant;
 
 use medic_match::{Evidence, Matcher};
 
+/// The allocator the `medic` binary ships with, so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
