@@ -10,7 +10,7 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query as TantivyQuery, Ter
 use tantivy::schema::{
     Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value,
 };
-use tantivy::tokenizer::TextAnalyzer;
+use tantivy::tokenizer::{TextAnalyzer, Token};
 use tantivy::{Index, IndexReader, TantivyDocument, Term, doc};
 use thiserror::Error;
 
@@ -380,6 +380,22 @@ impl Matcher {
         crate::normalize::numeric(term) && (term.contains(['.', ':']) || term.len() <= 2)
     }
 
+    /// The analysed tokens of evidence text, without the words of its URLs that no guide
+    /// uses: hosts, ids and query values are addresses, not evidence.
+    fn evidence_tokens(&self, analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
+        let mut tokens = crate::analyzer::tokens(analyzer, text);
+        let urls = crate::normalize::url_spans(text);
+        if !urls.is_empty() {
+            tokens.retain(|t| {
+                self.vocabulary.knows(&t.text)
+                    || !urls
+                        .iter()
+                        .any(|u| t.offset_from >= u.start && t.offset_to <= u.end)
+            });
+        }
+        tokens
+    }
+
     /// The best `top` problems for the evidence, best first; empty when nothing matches
     /// well enough to trust.
     pub fn search(&self, evidence: &Evidence, top: usize) -> Vec<Match> {
@@ -396,7 +412,7 @@ impl Matcher {
         let alert_name = query.alert_name.as_ref().map(|n| n.to_lowercase());
         for (text, weight) in &query.pieces {
             let text = &crate::normalize::without_values(text);
-            let tokens = crate::analyzer::tokens(&mut analyzer, text);
+            let tokens = self.evidence_tokens(&mut analyzer, text);
             // The identifier a part token belongs to: parts are weighed but not shown.
             let mut whole = 0..0;
             for (i, token) in tokens.iter().enumerate() {
@@ -529,9 +545,12 @@ impl Matcher {
             .iter()
             .take(MAX_LINES_COVERED)
             .map(|l| {
-                let mut t =
-                    crate::analyzer::terms(&mut analyzer, &crate::normalize::without_values(l));
-                t.retain(|t| !self.is_value(t));
+                let mut t: Vec<String> = self
+                    .evidence_tokens(&mut analyzer, &crate::normalize::without_values(l))
+                    .into_iter()
+                    .map(|t| t.text)
+                    .filter(|t| !self.is_value(t))
+                    .collect();
                 t.sort();
                 t.dedup();
                 t

@@ -355,6 +355,17 @@ pub(crate) fn without_values(text: &str) -> std::borrow::Cow<'_, str> {
     })
 }
 
+/// A URL: scheme, host, path and query.
+static URL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)\b[a-z][a-z0-9+.-]*://[^\s"'<>),]+"#).expect("valid regex")
+});
+
+/// Where the URLs of a text are: their words count only where some guide uses them too
+/// (`storage.googleapis.com`, `/healthz`); the rest are addresses and ids (`/e/20/3o7r`).
+pub(crate) fn url_spans(text: &str) -> Vec<std::ops::Range<usize>> {
+    URL.find_iter(text).map(|m| m.range()).collect()
+}
+
 /// Whether an analysed term is a number, an address or a version (`90`, `41234`,
 /// `10.96.0.10`, `1.2.3`, `10:53`): a value, not a word.
 pub(crate) fn numeric(term: &str) -> bool {
@@ -393,7 +404,9 @@ pub(crate) fn workload_of_pod(pod: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Severity, log_line, log_message, mask, numeric, without_values, workload_of_pod};
+    use super::{
+        Severity, log_line, log_message, mask, numeric, url_spans, without_values, workload_of_pod,
+    };
 
     #[test]
     fn log_lines_reduce_to_messages() {
@@ -581,6 +594,13 @@ mod tests {
             events.split_whitespace().collect::<Vec<_>>(),
             ["Unhealthy", "kubelet"]
         );
+    }
+
+    #[test]
+    fn urls_are_found_whole() {
+        let text = "timed out (at: https://sqlalche.me/e/20/3o7r), GET http://10.0.0.1:8080/health?x=1 ok";
+        let urls: Vec<&str> = url_spans(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(urls, ["https://sqlalche.me/e/20/3o7r", "http://10.0.0.1:8080/health?x=1"]);
     }
 
     #[test]
