@@ -377,7 +377,8 @@ impl Matcher {
     /// times and one- or two-digit numbers. Longer plain numbers stay: a status, an exit
     /// code, a system's error code.
     fn is_value(&self, term: &str) -> bool {
-        crate::normalize::numeric(term) && (term.contains(['.', ':']) || term.len() <= 2)
+        (crate::normalize::numeric(term) && (term.contains(['.', ':']) || term.len() <= 2))
+            || (crate::normalize::generated(term) && !self.vocabulary.knows(term))
     }
 
     /// The analysed tokens of evidence text, without the words of its URLs that no guide
@@ -413,26 +414,39 @@ impl Matcher {
         for (text, weight) in &query.pieces {
             let text = &crate::normalize::without_values(text);
             let tokens = self.evidence_tokens(&mut analyzer, text);
-            // The identifier a part token belongs to: parts are weighed but not shown.
+            // The identifier a part token belongs to: parts are weighed but not shown,
+            // unless the identifier itself is left out.
             let mut whole = 0..0;
+            let mut whole_dropped = false;
             for (i, token) in tokens.iter().enumerate() {
                 let span = token.offset_from..token.offset_to;
-                let is_part = span.start >= whole.start && span.end <= whole.end && whole != span;
-                if !is_part {
+                let inside = span.start >= whole.start && span.end <= whole.end && whole != span;
+                let is_part = inside && !whole_dropped;
+                if !inside {
                     whole = span.clone();
-                    // An alert's name no guide uses (`HighRequestLatency`) is its words,
-                    // which are weighed on their own: as a whole it is not evidence about
-                    // something the guides do not cover.
-                    let parts = tokens[i + 1..]
+                    whole_dropped = false;
+                    // An identifier no guide uses whole (`HighRequestLatency`,
+                    // `backend.api.auth`, `maxReplicas`) is its parts, which are weighed on
+                    // their own: as a whole it is not evidence about something the guides
+                    // do not cover.
+                    let parts: Vec<&Token> = tokens[i + 1..]
                         .iter()
                         .take_while(|t| t.offset_from >= span.start && t.offset_to <= span.end)
-                        .count();
-                    if parts >= 2
-                        && text
-                            .get(span.clone())
-                            .is_some_and(|w| alert_name.as_deref() == Some(&w.to_lowercase()))
+                        .collect();
+                    let written = text.get(span.clone()).unwrap_or_default();
+                    let is_alert_name =
+                        alert_name.as_deref() == Some(written.to_lowercase().as_str());
+                    // A code identifier made of words (`maxReplicas`, `slow_threshold`), not
+                    // the name of a thing (`orders-processor`, `orders.v1`, `MySQL`).
+                    let code = !written.contains(['-', '.'])
+                        && parts.iter().all(|t| {
+                            t.offset_to - t.offset_from >= 3 && self.vocabulary.knows(&t.text)
+                        });
+                    if parts.len() >= 2
+                        && (is_alert_name || code)
                         && !self.vocabulary.knows(&token.text)
                     {
+                        whole_dropped = true;
                         continue;
                     }
                 }

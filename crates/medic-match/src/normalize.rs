@@ -356,9 +356,8 @@ pub(crate) fn without_values(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// A URL: scheme, host, path and query.
-static URL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)\b[a-z][a-z0-9+.-]*://[^\s"'<>),]+"#).expect("valid regex")
-});
+static URL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?i)\b[a-z][a-z0-9+.-]*://[^\s"'<>),]+"#).expect("valid regex"));
 
 /// Where the URLs of a text are: their words count only where some guide uses them too
 /// (`storage.googleapis.com`, `/healthz`); the rest are addresses and ids (`/e/20/3o7r`).
@@ -373,6 +372,31 @@ pub(crate) fn numeric(term: &str) -> bool {
         && term
             .bytes()
             .all(|b| b.is_ascii_digit() || b == b'.' || b == b':')
+}
+
+/// Whether a term looks generated rather than written: letters and digits mixed back and
+/// forth (`yk3pq0`, `3o7r`, `2f0adqt8qh`), as in request ids, tokens and state values.
+/// Words with a number in them (`x509`, `k8s`, `sha256`, `log4j`) and API versions
+/// (`v1beta1`) are written.
+pub(crate) fn generated(term: &str) -> bool {
+    // API versions mix them too: `v1beta1`, `v2alpha3`.
+    let api_version = term.strip_prefix('v').is_some_and(|rest| {
+        let rest = rest.trim_matches(|c: char| c.is_ascii_digit());
+        rest.is_empty() || rest == "alpha" || rest == "beta"
+    });
+    if api_version {
+        return false;
+    }
+    let mut switches = 0;
+    let mut last: Option<bool> = None;
+    for c in term.chars().filter(char::is_ascii_alphanumeric) {
+        let digit = c.is_ascii_digit();
+        if last.is_some_and(|l| l != digit) {
+            switches += 1;
+        }
+        last = Some(digit);
+    }
+    switches >= 3
 }
 
 /// A guide's pod name with the replica-set hash and pod suffix dropped
@@ -405,7 +429,8 @@ pub(crate) fn workload_of_pod(pod: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::{
-        Severity, log_line, log_message, mask, numeric, url_spans, without_values, workload_of_pod,
+        Severity, generated, log_line, log_message, mask, numeric, url_spans, without_values,
+        workload_of_pod,
     };
 
     #[test]
@@ -598,9 +623,28 @@ mod tests {
 
     #[test]
     fn urls_are_found_whole() {
-        let text = "timed out (at: https://sqlalche.me/e/20/3o7r), GET http://10.0.0.1:8080/health?x=1 ok";
+        let text =
+            "timed out (at: https://sqlalche.me/e/20/3o7r), GET http://10.0.0.1:8080/health?x=1 ok";
         let urls: Vec<&str> = url_spans(text).into_iter().map(|r| &text[r]).collect();
-        assert_eq!(urls, ["https://sqlalche.me/e/20/3o7r", "http://10.0.0.1:8080/health?x=1"]);
+        assert_eq!(
+            urls,
+            [
+                "https://sqlalche.me/e/20/3o7r",
+                "http://10.0.0.1:8080/health?x=1"
+            ]
+        );
+    }
+
+    #[test]
+    fn generated_ids_are_told_from_words() {
+        for t in ["yk3pq0", "3o7r", "2f0adqt8qh", "3qj6k0m2example"] {
+            assert!(generated(t), "{t}");
+        }
+        for t in [
+            "x509", "k8s", "sha256", "log4j", "v1beta1", "v2alpha1", "oauth2", "timeout",
+        ] {
+            assert!(!generated(t), "{t}");
+        }
     }
 
     #[test]
