@@ -581,7 +581,7 @@ impl Matcher {
             .map(|c| c.text)
             .fold(0.0f32, f32::max)
             .max(1e-6);
-        let mut out: Vec<(f32, bool, Match)> = Vec::new();
+        let mut out: Vec<(f32, Trust, Match)> = Vec::new();
         for (pid, mut c) in candidates {
             let e = &self.entries[pid];
             let covered: f32 = measured
@@ -617,6 +617,15 @@ impl Matcher {
                 || (c.coverage >= COVERAGE_MIN && unknown <= UNKNOWN_MAX)
                 || (c.coverage >= COVERAGE_FLOOR
                     && c.coverage / (c.coverage + unknown) >= COVERAGE_SHARE_MIN);
+            // Otherwise trusted only far ahead of every other problem, when it still covers
+            // a fair share of evidence that is mostly about what the guides know.
+            let trust = if accepted {
+                Trust::Trusted
+            } else if c.coverage >= LEAD_COVERAGE_MIN && unknown <= LEAD_UNKNOWN_MAX {
+                Trust::IfFarAhead
+            } else {
+                Trust::Untrusted
+            };
             if self.calibrate {
                 // The evidence's words this problem lacks, with their weight: K known to some
                 // guide, E ordinary English, U unknown.
@@ -638,11 +647,11 @@ impl Matcher {
                     c.text, c.coverage, bonus, strong, accepted, unknown, phrasing,
                     e.all.0.len(), label_bonus
                 ));
-            } else if !accepted {
+            } else if trust == Trust::Untrusted {
                 // Kept without reasons: only to know whether it ranks first.
                 out.push((
                     score,
-                    false,
+                    trust,
                     Match {
                         id: e.id.clone(),
                         title: e.title.clone(),
@@ -674,7 +683,7 @@ impl Matcher {
             }
             out.push((
                 score,
-                accepted,
+                trust,
                 Match {
                     id: e.id.clone(),
                     title: e.title.clone(),
@@ -689,13 +698,18 @@ impl Matcher {
         }
         // The answer is the best-ranked problem when it can be trusted; a weaker one that
         // happens to pass is not promoted in its place.
-        if out.first().is_some_and(|(_, accepted, _)| !accepted) {
-            return Vec::new();
+        let runner_up = out.get(1).map_or(0.0, |(s, _, _)| *s);
+        match out.first_mut() {
+            Some((s, trust @ Trust::IfFarAhead, _)) if *s >= LEAD_FACTOR * runner_up => {
+                *trust = Trust::Trusted;
+            }
+            Some((_, Trust::Trusted, _)) => {}
+            _ => return Vec::new(),
         }
         // Runners-up far behind the best are noise, not alternatives.
         let best = out.first().map_or(0.0, |(s, _, _)| *s);
         out.into_iter()
-            .filter(|(s, accepted, _)| *accepted && *s >= best * RUNNER_UP_MIN)
+            .filter(|(s, trust, _)| *trust == Trust::Trusted && *s >= best * RUNNER_UP_MIN)
             .take(top)
             .map(|(_, _, m)| m)
             .collect()
@@ -923,6 +937,22 @@ const UNKNOWN_MAX: f32 = 0.4;
 const COVERAGE_FLOOR: f32 = 0.3;
 const COVERAGE_SHARE_MIN: f32 = 0.6;
 
+/// A problem that covers less than that is still trusted when it scores this many times
+/// the next one, covers at least this share of the evidence, and at most this share of the
+/// evidence is unknown to every guide.
+const LEAD_FACTOR: f32 = 2.5;
+const LEAD_COVERAGE_MIN: f32 = 0.25;
+const LEAD_UNKNOWN_MAX: f32 = 0.3;
+
+/// Whether a candidate can be the answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Trust {
+    Trusted,
+    /// Only when it scores far above every other candidate.
+    IfFarAhead,
+    Untrusted,
+}
+
 /// How much a section's length (distinct terms, per hundred) discounts its text score.
 const LENGTH_PENALTY: f32 = 0.3;
 
@@ -995,6 +1025,43 @@ fn shorten(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use crate::{Evidence, Matcher};
+
+    fn seeds() -> Matcher {
+        let guides: Vec<_> = [
+            (
+                "000.txt",
+                include_str!("../../../testdata/seeds/000_5a2fd40b88a89dd5.txt"),
+            ),
+            (
+                "002.txt",
+                include_str!("../../../testdata/seeds/002_7f3c5c84cff19295.txt"),
+            ),
+            (
+                "003.txt",
+                include_str!("../../../testdata/seeds/003_f49a088b457f2bc5.txt"),
+            ),
+        ]
+        .into_iter()
+        .map(|(name, text)| medic_guide::parse(name, text))
+        .collect();
+        Matcher::new(&guides).unwrap()
+    }
+
+    #[test]
+    fn a_problem_far_ahead_of_the_rest_is_trusted_on_less_coverage() {
+        // The error line covers under a third of the evidence (the logger's info lines
+        // and a provider name no guide uses), but no other problem comes close.
+        let logs = "2026-11-23T10:11:02.118Z  INFO hodei_server::providers: loading provider configs count=3\n\
+            2026-11-23T10:11:02.120Z ERROR hodei_server::providers: skipping provider \"k8s-eu-west\": invalid config: trailing comma at line 1 column 52\n\
+            2026-11-23T10:11:02.121Z  INFO hodei_server::providers: Provider registered: docker-local";
+        let found = seeds().search(&Evidence::Text(logs.into()), 3);
+        assert_eq!(
+            found.first().map(|m| m.id.as_str()),
+            Some("002.txt#provider-not-registering"),
+            "{found:?}"
+        );
+        assert!(!found[0].reasons.is_empty());
+    }
 
     #[test]
     fn every_match_has_a_reason_even_through_synonyms_only() {

@@ -149,6 +149,16 @@ static EVENT_HEADER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// A logger's name, and the process id and thread before it: dotted or `::`-separated,
+/// then a colon (`backend.api.auth:`, `sqlx::query:`,
+/// `1 --- [nio-8080-exec-1] o.a.c.c.C.[.[.[/].[dispatcherServlet] :`).
+static LOGGER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:\d+\s+---\s+)?(?:\[[^\]]*\]\s+)?[A-Za-z_][\w$]*(?:(?:\.|::)(?P<last>[\w$\[\]/.]+?))+\s*:\s+",
+    )
+    .expect("valid regex")
+});
+
 /// An access-log request and its status (`"GET /x HTTP/1.1" 503`).
 static ACCESS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#""(?:GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS) [^"]*HTTP/[\d.]+"\s+(\d{3})\b"#)
@@ -224,6 +234,16 @@ fn reduce(line: &str) -> LogLine {
             severity = severity_of(m.as_str().trim_start_matches("level="));
             rest = &rest[m.end()..];
         }
+    }
+    // After a level, the logger's name and thread (`backend.api.auth:`,
+    // `hodei_server::scheduler:`, `[exec-12] o.a.c.c.C.[/].[dispatcherServlet] :`) say where
+    // the message comes from, not what it says. An exception's class
+    // (`java.lang.OutOfMemoryError:`) names what happened and stays.
+    if severity != Severity::Unknown
+        && let Some(c) = LOGGER.captures(rest)
+        && !c["last"].starts_with(|ch: char| ch.is_ascii_uppercase())
+    {
+        rest = &rest[c.get(0).map_or(0, |m| m.end())..];
     }
     if let Some(c) = ACCESS.captures(rest) {
         severity = match c[1].as_bytes()[0] {
@@ -473,6 +493,27 @@ mod tests {
             r#"Failed to scrape node request failed, status: "403 Forbidden""#
         );
         assert_eq!(scrape.severity, Severity::Loud);
+        assert_eq!(
+            log_message(
+                "2026-11-23 08:02:14,902 ERROR backend.api.auth: OAuth token exchange failed"
+            ),
+            "OAuth token exchange failed"
+        );
+        assert_eq!(
+            log_message("2026-11-23T13:22:14.116Z  WARN sqlx::query: slow statement"),
+            "slow statement"
+        );
+        assert_eq!(
+            log_message(
+                "2026-11-23 15:41:17.552 ERROR 1 --- [http-nio-8080-exec-12] o.a.c.c.C.[.[.[/].[dispatcherServlet] : Servlet.service() threw exception"
+            ),
+            "Servlet.service() threw exception"
+        );
+        // An exception's class is what happened.
+        assert_eq!(
+            log_message("ERROR java.lang.OutOfMemoryError: Java heap space"),
+            "java.lang.OutOfMemoryError: Java heap space"
+        );
         assert_eq!(
             log_message("ERROR: connection refused"),
             "connection refused"
