@@ -326,14 +326,14 @@ pub(crate) fn mask(text: &str) -> String {
 }
 
 /// Ids and quantities in evidence: UUIDs, hex ids of eight or more characters, dates, and
-/// numbers with a unit (`0.47s`, `3.9G`, `95th`, `13.1%`).
+/// numbers with a unit (`0.47s`, `3.9G`, `95th`, `13.1%`, Go's `3m14.603125s`).
 static VALUES: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?xi)
           \b{UUID}\b
         | \b[0-9a-f]{{8,}}\b
         | \b\d{{4}}-\d{{2}}-\d{{2}}\b
-        | \b\d+(?:\.\d+)?(?:(?:ms|s|m|h|d|k|ki|kb|kib|mi|mb|mib|gi|gb|gib|g|th|st|nd|rd)\b|%)
+        | \b(?:\d+h)?(?:\d+m)?\d+(?:\.\d+)?(?:(?:ms|s|m|h|d|k|ki|kb|kib|mi|mb|mib|gi|gb|gib|g|th|st|nd|rd)\b|%)
         | \(x\d+\s+over\s+[\dhms]+\)                       # event counts: (x12 over 9m)
         | \b(?:\d{{1,3}}\.){{3}}\d{{1,3}}(?::(?P<port>\d+))?\b   # ipv4[:port]
         ",
@@ -654,6 +654,12 @@ mod tests {
         assert_eq!(
             without_values("Get \"http://10.244.2.31:8080/health\" from 10.0.0.1"),
             "Get \"http:// 8080 /health\" from  "
+        );
+        assert_eq!(
+            without_values("last seen active 3m14.603125s ago; threshold is 1h3m0s")
+                .split_whitespace()
+                .collect::<Vec<_>>(),
+            ["last", "seen", "active", "ago;", "threshold", "is"]
         );
         let events = without_values("Unhealthy  3m (x12 over 9m)   kubelet");
         assert_eq!(
