@@ -13,9 +13,18 @@ use tantivy::tokenizer::{
 /// The name the analyzer is registered under in the index.
 pub(crate) const ANALYZER: &str = "medic";
 
+/// What is left of a negated auxiliary once the tokenizer splits it at its apostrophe
+/// (`isn't` → `isn`): a stop word like `is`. `can`, `don` and `doesn` stay: the synonyms
+/// `can't connect` and `doesn't exist` are written with them.
+const CONTRACTIONS: [&str; 15] = [
+    "isn", "aren", "wasn", "weren", "hasn", "haven", "hadn", "couldn", "wouldn", "shouldn", "didn",
+    "won", "ain", "mustn", "needn",
+];
+
 /// Builds the analyzer.
 pub(crate) fn analyzer() -> TextAnalyzer {
-    let builder = TextAnalyzer::builder(IdentifierTokenizer);
+    let builder = TextAnalyzer::builder(IdentifierTokenizer)
+        .filter(StopWordFilter::remove(CONTRACTIONS.map(str::to_owned)));
     match StopWordFilter::new(Language::English) {
         Some(stop) => builder.filter(stop).filter(CachedStemmer).build(),
         None => builder.filter(CachedStemmer).build(),

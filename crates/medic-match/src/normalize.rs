@@ -326,13 +326,17 @@ pub(crate) fn mask(text: &str) -> String {
 }
 
 /// Ids and quantities in evidence: UUIDs, hex ids of eight or more characters, dates, and
-/// numbers with a unit (`0.47s`, `3.9G`, `95th`, `13.1%`, Go's `3m14.603125s`).
+/// numbers with a unit (`0.47s`, `3.9G`, `95th`, `13.1%`, Go's `3m14.603125s`), times
+/// (ISO 8601, access logs', HTTP's). Hex codes stay: `0x0000007E` and `0xC0000005` name
+/// errors.
 static VALUES: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?xi)
           \b{UUID}\b
+        | \b\d{{4}}-\d{{2}}-\d{{2}}(?:[T\s]\d{{2}}:\d{{2}}(?::\d{{2}}(?:[.,]\d+)?)?(?:Z|[+-]\d{{2}}:?\d{{2}})?)?\b  # dates, times
+        | \b\d{{1,2}}/[A-Z][a-z]{{2}}/\d{{4}}:\d{{2}}:\d{{2}}:\d{{2}}(?:\s[+-]\d{{4}})?        # access logs' times
+        | \b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),\s\d{{1,2}}\s[A-Z][a-z]{{2}}\s\d{{4}}\s\d{{2}}:\d{{2}}:\d{{2}}(?:\s+GMT)?  # HTTP dates
         | \b[0-9a-f]{{8,}}\b
-        | \b\d{{4}}-\d{{2}}-\d{{2}}\b
         | \b(?:\d+h)?(?:\d+m)?\d+(?:\.\d+)?(?:(?:ms|s|m|h|d|k|ki|kb|kib|mi|mb|mib|gi|gb|gib|g|th|st|nd|rd)\b|%)
         | \(x\d+\s+over\s+[\dhms]+\)                       # event counts: (x12 over 9m)
         | \b(?:\d{{1,3}}\.){{3}}\d{{1,3}}(?::(?P<port>\d+))?\b   # ipv4[:port]
@@ -381,6 +385,7 @@ static URL: LazyLock<Regex> =
 
 /// Where the URLs of a text are: their words count only where some guide uses them too
 /// (`storage.googleapis.com`, `/healthz`); the rest are addresses and ids (`/e/20/3o7r`).
+/// A bare `host:port` is not one: its host names what runs there (`mysql-replica-2:9104`).
 pub(crate) fn url_spans(text: &str) -> Vec<std::ops::Range<usize>> {
     URL.find_iter(text).map(|m| m.range()).collect()
 }
@@ -661,6 +666,17 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["last", "seen", "active", "ago;", "threshold", "is"]
         );
+        for (text, left) in [
+            ("at 2026-11-20T14:03:11.044Z started", "at started"),
+            ("[23/Nov/2026:11:00:01 +0000] \"GET", "[ ] \"GET"),
+            ("Date: Mon, 23 Nov 2026 08:00:00 GMT", "Date:"),
+        ] {
+            assert_eq!(
+                without_values(text).split_whitespace().collect::<Vec<_>>(),
+                left.split_whitespace().collect::<Vec<_>>(),
+                "{text}"
+            );
+        }
         let events = without_values("Unhealthy  3m (x12 over 9m)   kubelet");
         assert_eq!(
             events.split_whitespace().collect::<Vec<_>>(),
