@@ -647,19 +647,6 @@ impl Matcher {
                     c.text, c.coverage, bonus, strong, accepted, unknown, phrasing,
                     e.all.0.len(), label_bonus
                 ));
-            } else if trust == Trust::Untrusted {
-                // Kept without reasons: only to know whether it ranks first.
-                out.push((
-                    score,
-                    trust,
-                    Match {
-                        id: e.id.clone(),
-                        title: e.title.clone(),
-                        score,
-                        reasons: Vec::new(),
-                    },
-                ));
-                continue;
             }
             reasons.extend(self.word_reasons(&terms, &surface, e));
             reasons.extend(label_reasons);
@@ -706,10 +693,18 @@ impl Matcher {
             Some((_, Trust::Trusted, _)) => {}
             _ => return Vec::new(),
         }
-        // Runners-up far behind the best are noise, not alternatives.
+        // Runners-up far behind the best are noise, not alternatives; one that cannot be
+        // trusted on its own is shown only close behind a trusted best.
         let best = out.first().map_or(0.0, |(s, _, _)| *s);
         out.into_iter()
-            .filter(|(s, trust, _)| *trust == Trust::Trusted && *s >= best * RUNNER_UP_MIN)
+            .filter(|(s, trust, _)| {
+                *s >= best
+                    * if *trust == Trust::Trusted {
+                        RUNNER_UP_MIN
+                    } else {
+                        UNTRUSTED_RUNNER_UP_MIN
+                    }
+            })
             .take(top)
             .map(|(_, _, m)| m)
             .collect()
@@ -965,6 +960,10 @@ const STRONG_SPREAD_MAX: usize = 3;
 /// Multi-line evidence: how much one line's coverage counts, and how many lines are read.
 const LINE_COVERAGE_FACTOR: f32 = 0.85;
 const MAX_LINES_COVERED: usize = 200;
+
+/// Runners-up must score at least this share of the best match, or this share when they
+/// could not be trusted on their own.
+const UNTRUSTED_RUNNER_UP_MIN: f32 = 0.3;
 
 /// Runners-up must score at least this share of the best match.
 const RUNNER_UP_MIN: f32 = 0.15;
