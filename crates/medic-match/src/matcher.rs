@@ -581,7 +581,8 @@ impl Matcher {
             .map(|c| c.text)
             .fold(0.0f32, f32::max)
             .max(1e-6);
-        let mut out: Vec<(f32, Trust, Match)> = Vec::new();
+        // Each candidate's score, trust, problem, label reasons and match so far.
+        let mut out: Vec<(f32, Trust, usize, Vec<String>, Match)> = Vec::new();
         for (pid, mut c) in candidates {
             let e = &self.entries[pid];
             let covered: f32 = measured
@@ -648,10 +649,26 @@ impl Matcher {
                     e.all.0.len(), label_bonus
                 ));
             }
-            reasons.extend(self.word_reasons(&terms, &surface, e));
-            reasons.extend(label_reasons);
-            if reasons.is_empty() {
-                // Matched only through synonyms: say which.
+            out.push((
+                score,
+                trust,
+                pid,
+                label_reasons,
+                Match {
+                    id: e.id.clone(),
+                    title: e.title.clone(),
+                    score: (score * 100.0).round() / 100.0,
+                    reasons,
+                },
+            ));
+        }
+        out.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.4.id.cmp(&b.4.id)));
+        // The words behind each match shown, and the synonyms when only they matched.
+        let explain = |pid: usize, labels: Vec<String>, mut m: Match| {
+            let e = &self.entries[pid];
+            m.reasons.extend(self.word_reasons(&terms, &surface, e));
+            m.reasons.extend(labels);
+            if m.reasons.is_empty() {
                 let mut pairs: Vec<String> = expansions
                     .iter()
                     .filter(|(x, _, _)| e.all.has(id(x)))
@@ -661,43 +678,37 @@ impl Matcher {
                     })
                     .collect();
                 pairs.truncate(6);
-                reasons.push(format!(
+                m.reasons.push(format!(
                     "synonyms {} at {}:{}",
                     pairs.join(", "),
                     e.path,
                     e.line
                 ));
             }
-            out.push((
-                score,
-                trust,
-                Match {
-                    id: e.id.clone(),
-                    title: e.title.clone(),
-                    score: (score * 100.0).round() / 100.0,
-                    reasons,
-                },
-            ));
-        }
-        out.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.2.id.cmp(&b.2.id)));
+            m
+        };
         if self.calibrate {
-            return out.into_iter().take(top).map(|(_, _, m)| m).collect();
+            return out
+                .into_iter()
+                .take(top)
+                .map(|(_, _, pid, labels, m)| explain(pid, labels, m))
+                .collect();
         }
         // The answer is the best-ranked problem when it can be trusted; a weaker one that
         // happens to pass is not promoted in its place.
-        let runner_up = out.get(1).map_or(0.0, |(s, _, _)| *s);
+        let runner_up = out.get(1).map_or(0.0, |o| o.0);
         match out.first_mut() {
-            Some((s, trust @ Trust::IfFarAhead, _)) if *s >= LEAD_FACTOR * runner_up => {
+            Some((s, trust @ Trust::IfFarAhead, ..)) if *s >= LEAD_FACTOR * runner_up => {
                 *trust = Trust::Trusted;
             }
-            Some((_, Trust::Trusted, _)) => {}
+            Some((_, Trust::Trusted, ..)) => {}
             _ => return Vec::new(),
         }
         // Runners-up far behind the best are noise, not alternatives; one that cannot be
         // trusted on its own is shown only close behind a trusted best.
-        let best = out.first().map_or(0.0, |(s, _, _)| *s);
+        let best = out.first().map_or(0.0, |o| o.0);
         out.into_iter()
-            .filter(|(s, trust, _)| {
+            .filter(|(s, trust, ..)| {
                 *s >= best
                     * if *trust == Trust::Trusted {
                         RUNNER_UP_MIN
@@ -706,7 +717,7 @@ impl Matcher {
                     }
             })
             .take(top)
-            .map(|(_, _, m)| m)
+            .map(|(_, _, pid, labels, m)| explain(pid, labels, m))
             .collect()
     }
 
