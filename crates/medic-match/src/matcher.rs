@@ -437,8 +437,13 @@ impl Matcher {
                     let is_alert_name =
                         alert_name.as_deref() == Some(written.to_lowercase().as_str());
                     // A code identifier made of words (`maxReplicas`, `slow_threshold`), not
-                    // the name of a thing (`orders-processor`, `orders.v1`, `MySQL`).
+                    // the name of a thing (`orders-processor`, `orders.v1`, `MySQL`) or of an
+                    // error type, which names the system that raises it
+                    // (`ClusterBlockException`).
+                    let lower = written.to_lowercase();
                     let code = !written.contains(['-', '.'])
+                        && !lower.ends_with("exception")
+                        && !lower.ends_with("error")
                         && parts.iter().all(|t| {
                             t.offset_to - t.offset_from >= 3 && self.vocabulary.knows(&t.text)
                         });

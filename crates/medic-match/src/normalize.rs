@@ -327,7 +327,8 @@ pub(crate) fn mask(text: &str) -> String {
 
 /// Ids and quantities in evidence: UUIDs, hex ids of eight or more characters, dates, and
 /// numbers with a unit (`0.47s`, `3.9G`, `95th`, `13.1%`, Go's `3m14.603125s`), times
-/// (ISO 8601, access logs', HTTP's). Hex codes stay: `0x0000007E` and `0xC0000005` name
+/// (ISO 8601, access logs', HTTP's), versions (`1.11.1`, `go1.20.7`) and numbers of seven
+/// or more digits (ids; codes are shorter). Hex codes stay: `0x0000007E` and `0xC0000005` name
 /// errors.
 static VALUES: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
@@ -340,6 +341,8 @@ static VALUES: LazyLock<Regex> = LazyLock::new(|| {
         | \b(?:\d+h)?(?:\d+m)?\d+(?:\.\d+)?(?:(?:ms|s|m|h|d|k|ki|kb|kib|mi|mb|mib|gi|gb|gib|g|th|st|nd|rd)\b|%)
         | \(x\d+\s+over\s+[\dhms]+\)                       # event counts: (x12 over 9m)
         | \b(?:\d{{1,3}}\.){{3}}\d{{1,3}}(?::(?P<port>\d+))?\b   # ipv4[:port]
+        | \b(?:go|v)?\d{{1,3}}\.\d+\.\d+(?:-[\w.]+)?\b       # versions: 1.11.1, go1.20.7, v0.29.2-rc.1
+        | \b\d{{7,}}\b                                     # long numbers are ids, not codes
         ",
     ))
     .expect("valid regex")
@@ -366,12 +369,13 @@ pub(crate) fn without_values(text: &str) -> std::borrow::Cow<'_, str> {
                 " ".to_owned()
             };
         }
-        // A run of hex characters is an id only with both digits and letters: `20261123`
-        // is a number and `deadbeef` may be a word.
+        // A run of hex characters is an id only with both digits and letters, or as a long
+        // number: `deadbeef` may be a word, `1040` is a code, `4547991504243258144` an id.
         let hex_run = m.bytes().all(|b| b.is_ascii_hexdigit());
         let digits = m.bytes().any(|b| b.is_ascii_digit());
         let letters = m.bytes().any(|b| b.is_ascii_alphabetic());
-        if hex_run && !(digits && letters) {
+        // Numbers of seven or more digits are ids too.
+        if hex_run && !(digits && letters) && !(digits && m.len() >= 7) {
             m.to_owned()
         } else {
             " ".to_owned()
@@ -667,6 +671,14 @@ mod tests {
             ["last", "seen", "active", "ago;", "threshold", "is"]
         );
         for (text, left) in [
+            (
+                "CoreDNS-1.11.1 linux/amd64, go1.20.7",
+                "CoreDNS- linux/amd64,",
+            ),
+            (
+                "HINFO 4547991504243258144.3688648895315093531. ERROR 1040",
+                "HINFO . . ERROR 1040",
+            ),
             ("at 2026-11-20T14:03:11.044Z started", "at started"),
             ("[23/Nov/2026:11:00:01 +0000] \"GET", "[ ] \"GET"),
             ("Date: Mon, 23 Nov 2026 08:00:00 GMT", "Date:"),
