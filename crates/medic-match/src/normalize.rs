@@ -11,6 +11,7 @@ static TIMESTAMP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)^\s*(?:
             \[?\d{4}-\d{2}-\d{2}[T\s]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?(?:\s+(?:UTC|GMT|CET|CEST|[A-Z][SD]T))?\]?   # ISO 8601
+          | \d{4}/\d{2}/\d{2}\s+\d{2}:\d{2}:\d{2}                                                          # nginx, Go's log
           | [A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}(?:\s+\S+\s+[\w./-]+(?:\[\d+\])?:)?                      # syslog
           | [IWEF]\d{4}\s+\d{2}:\d{2}:\d{2}\.\d+\s+\d+\s+[\w./-]+:\d+\]                                         # klog
           | \d{2}:\d{2}:\d{2}(?:\.\d+)?
@@ -159,6 +160,10 @@ static LOGGER: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// nginx's error-log prefix after the level: `2143#2143: *99102 `.
+static NGINX_WORKER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\d+#\d+:\s+(?:\*\d+\s+)?").expect("valid regex"));
+
 /// An access-log request and its status (`"GET /x HTTP/1.1" 503`).
 static ACCESS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#""(?:GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS) [^"]*HTTP/[\d.]+"\s+(\d{3})\b"#)
@@ -244,6 +249,10 @@ fn reduce(line: &str) -> LogLine {
         && !c["last"].starts_with(|ch: char| ch.is_ascii_uppercase())
     {
         rest = &rest[c.get(0).map_or(0, |m| m.end())..];
+    }
+    // nginx's error log: the worker's pid#tid and the connection's number.
+    if let Some(m) = NGINX_WORKER.find(rest) {
+        rest = &rest[m.end()..];
     }
     if let Some(c) = ACCESS.captures(rest) {
         severity = match c[1].as_bytes()[0] {
@@ -458,8 +467,8 @@ pub(crate) fn workload_of_pod(pod: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::{
-        Severity, generated, log_line, log_message, mask, numeric, url_spans, without_values,
-        workload_of_pod,
+        LogLine, Severity, generated, log_line, log_message, mask, numeric, url_spans,
+        without_values, workload_of_pod,
     };
 
     #[test]
@@ -522,6 +531,15 @@ mod tests {
         assert_eq!(
             log_message("ERROR java.lang.OutOfMemoryError: Java heap space"),
             "java.lang.OutOfMemoryError: Java heap space"
+        );
+        assert_eq!(
+            log_line(
+                "2026/11/23 14:02:12 [error] 2143#2143: *99102 connect() failed (111: Connection refused) while connecting to upstream"
+            ),
+            LogLine::new(
+                "connect() failed (111: Connection refused) while connecting to upstream".into(),
+                Severity::Loud
+            )
         );
         assert_eq!(
             log_message("ERROR: connection refused"),
