@@ -304,5 +304,7 @@ mod tests {
     #[test]
     fn stop_words_and_stems() {
         assert_eq!(t("the connections are refused"), ["connect", "refus"]);
+        assert_eq!(t("isn't accepting"), ["accept"]);
+        assert_eq!(t("doesn't exist"), ["doesn", "exist"]);
     }
 }
