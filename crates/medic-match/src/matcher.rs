@@ -485,7 +485,7 @@ impl Matcher {
                 (t, w, weighed)
             })
             .collect();
-        ranked.sort_by(|a, b| b.2.total_cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+        ranked.sort_unstable_by(|a, b| b.2.total_cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
         ranked.truncate(256);
         let id = |t: &str| self.vocabulary.id(t);
         // Each term's id and weighed idf, and the ids of the synonyms that cover it: looked
@@ -570,7 +570,7 @@ impl Matcher {
                     .map(|t| t.text)
                     .filter(|t| !self.is_value(t))
                     .collect();
-                t.sort();
+                t.sort_unstable();
                 t.dedup();
                 t
             })
@@ -667,7 +667,7 @@ impl Matcher {
                 },
             ));
         }
-        out.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.4.id.cmp(&b.4.id)));
+        out.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.4.id.cmp(&b.4.id)));
         // The words behind each match shown, and the synonyms when only they matched.
         let explain = |pid: usize, labels: Vec<String>, mut m: Match| {
             let e = &self.entries[pid];

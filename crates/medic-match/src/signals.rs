@@ -244,7 +244,7 @@ impl SignalIndex {
             }
         }
         let mut out: Vec<Hit> = hits.into_values().collect();
-        out.sort_by_key(|h| h.entry);
+        out.sort_unstable_by_key(|h| h.entry);
         out
     }
 }
