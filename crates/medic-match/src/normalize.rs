@@ -352,6 +352,7 @@ static VALUES: LazyLock<Regex> = LazyLock::new(|| {
         | \b(?:\d{{1,3}}\.){{3}}\d{{1,3}}(?::(?P<port>\d+))?\b   # ipv4[:port]
         | \b(?:go|v)?\d{{1,3}}\.\d+\.\d+(?:-[\w.]+)?\b       # versions: 1.11.1, go1.20.7, v0.29.2-rc.1
         | \b\d{{7,}}\b                                     # long numbers are ids, not codes
+        | -(?P<generated>[bcdfghjklmnpqrstvwxz2456789]{{5}}|[bcdfghjklmnpqrstvwxz2456789]{{8,10}})\b  # pod and replica-set suffixes
         ",
     ))
     .expect("valid regex")
@@ -376,6 +377,15 @@ pub(crate) fn without_values(text: &str) -> std::borrow::Cow<'_, str> {
                 format!(" {} ", port.as_str())
             } else {
                 " ".to_owned()
+            };
+        }
+        // Kubernetes draws the suffixes of pod names from an alphabet without vowels; one
+        // with a digit is generated (`-tx4lm`), one without may be a word (`-crash`).
+        if c.name("generated").is_some() {
+            return if m.bytes().any(|b| b.is_ascii_digit()) {
+                " ".to_owned()
+            } else {
+                m.to_owned()
             };
         }
         // A run of hex characters is an id only with both digits and letters, or as a long
@@ -689,6 +699,14 @@ mod tests {
             ["last", "seen", "active", "ago;", "threshold", "is"]
         );
         for (text, left) in [
+            (
+                "pod/virtual-coffee-api-6d8f7c9b5-tx4lm created",
+                "pod/virtual-coffee-api created",
+            ),
+            (
+                "deployment/api-worker-sync ready",
+                "deployment/api-worker-sync ready",
+            ),
             (
                 "CoreDNS-1.11.1 linux/amd64, go1.20.7",
                 "CoreDNS- linux/amd64,",
