@@ -374,8 +374,8 @@ impl Matcher {
     }
 
     /// Whether a term of the evidence is a value rather than a word: addresses, versions,
-    /// times and one- or two-digit numbers. Longer plain numbers stay: a status, an exit
-    /// code, a system's error code.
+    /// times and one- or two-digit numbers, and generated ids no guide names (`yk3pq0`).
+    /// Longer plain numbers stay: a status, an exit code, a system's error code.
     fn is_value(&self, term: &str) -> bool {
         (crate::normalize::numeric(term) && (term.contains(['.', ':']) || term.len() <= 2))
             || (crate::normalize::generated(term) && !self.vocabulary.knows(term))
@@ -425,10 +425,10 @@ impl Matcher {
                 if !inside {
                     whole = span.clone();
                     whole_dropped = false;
-                    // An identifier no guide uses whole (`HighRequestLatency`,
-                    // `backend.api.auth`, `maxReplicas`) is its parts, which are weighed on
-                    // their own: as a whole it is not evidence about something the guides
-                    // do not cover.
+                    // An alert's name or a code identifier no guide uses whole
+                    // (`HighRequestLatency`, `maxReplicas`) is its parts, which are weighed
+                    // on their own: as a whole it is not evidence about something the
+                    // guides do not cover.
                     let parts: Vec<&Token> = tokens[i + 1..]
                         .iter()
                         .take_while(|t| t.offset_from >= span.start && t.offset_to <= span.end)
