@@ -113,6 +113,8 @@ struct Entry {
 struct Vocabulary {
     ids: HashMap<String, u32>,
     df: Vec<u32>,
+    /// For each term, the index fields that have it, one bit per part.
+    fields: Vec<u8>,
 }
 
 impl Vocabulary {
@@ -127,6 +129,7 @@ impl Vocabulary {
         let id = u32::try_from(self.df.len()).unwrap_or(u32::MAX);
         self.ids.insert(term.to_owned(), id);
         self.df.push(0);
+        self.fields.push(0);
         id
     }
 
@@ -297,7 +300,7 @@ impl Matcher {
                 let mut document = TantivyDocument::default();
                 let mut terms = Vec::with_capacity(texts.len());
                 let mut all = Vec::new();
-                for (field, text) in fields.iter().zip(&texts) {
+                for (bit, (field, text)) in fields.iter().zip(&texts).enumerate() {
                     // The index's own thread analyses the text for the index while this one
                     // takes the term sets: handing it tokens would serialise every token.
                     let mut ids = Vec::new();
@@ -308,6 +311,9 @@ impl Matcher {
                     }
                     document.add_text(*field, text);
                     let set = TermSet::new(ids);
+                    for id in &set.0 {
+                        vocabulary.fields[*id as usize] |= 1 << bit;
+                    }
                     all.extend_from_slice(&set.0);
                     terms.push(set);
                 }
@@ -586,6 +592,17 @@ impl Matcher {
             .map(|c| c.text)
             .fold(0.0f32, f32::max)
             .max(1e-6);
+        // The alert's label values, each as the term of its whole value.
+        let labels: Vec<(&str, &str, Option<u32>)> = query
+            .labels
+            .iter()
+            .filter_map(|(key, value)| {
+                let whole = crate::analyzer::terms(&mut analyzer, value)
+                    .into_iter()
+                    .next()?;
+                Some((key.as_str(), value.as_str(), id(&whole)))
+            })
+            .collect();
         // Each candidate's score, trust, problem, label reasons and match so far.
         let mut out: Vec<(f32, Trust, usize, Vec<String>, Match)> = Vec::new();
         for (pid, mut c) in candidates {
@@ -609,7 +626,7 @@ impl Matcher {
                 }
             }
             let (bonus, strong, mut reasons) = self.signal_bonus(&c, &query, e);
-            let label_reasons = self.label_reasons(&query, e);
+            let label_reasons = self.label_reasons(&labels, e);
             let label_bonus = label_reasons.len().min(3) as f32 * 0.75;
             // Text relevance relative to the best text match of this query, so exact signals
             // weigh the same against short and long evidence.
@@ -729,7 +746,15 @@ impl Matcher {
     fn text_scores(&self, terms: &[(String, f32)]) -> Vec<(usize, f32)> {
         let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
         for (term, weight) in terms {
-            for (part, field) in PARTS.iter().zip(&self.fields) {
+            // Only the fields some problem has the term in: the others would score nothing.
+            let Some(id) = self.vocabulary.id(term) else {
+                continue;
+            };
+            let present = self.vocabulary.fields[id as usize];
+            for (bit, (part, field)) in PARTS.iter().zip(&self.fields).enumerate() {
+                if present & (1 << bit) == 0 {
+                    continue;
+                }
                 let q = TermQuery::new(
                     Term::from_field_text(*field, term),
                     IndexRecordOption::WithFreqs,
@@ -914,21 +939,17 @@ impl Matcher {
             .collect()
     }
 
-    fn label_reasons(&self, query: &Query, e: &Entry) -> Vec<String> {
-        let mut analyzer = self.analyzer.clone();
+    fn label_reasons(&self, labels: &[(&str, &str, Option<u32>)], e: &Entry) -> Vec<String> {
         let mut out = Vec::new();
-        for (key, value) in &query.labels {
-            let terms = crate::analyzer::terms(&mut analyzer, value);
-            let Some(whole) = terms.first() else { continue };
-            let whole = self.vocabulary.id(whole);
+        for (key, value, whole) in labels {
             let commands = &e.terms[4];
             let context = &e.terms[6];
-            if commands.has(whole) {
+            if commands.has(*whole) {
                 out.push(format!(
                     "label {key}={value} ∈ guide commands ({}:{})",
                     e.path, e.line
                 ));
-            } else if context.has(whole) || e.terms[5].has(whole) {
+            } else if context.has(*whole) || e.terms[5].has(*whole) {
                 out.push(format!(
                     "label {key}={value} ∈ guide text ({}:{})",
                     e.path, e.line
