@@ -440,13 +440,12 @@ impl Matcher {
                         .take_while(|t| t.offset_from >= span.start && t.offset_to <= span.end)
                         .collect();
                     let written = text.get(span.clone()).unwrap_or_default();
-                    let is_alert_name =
-                        alert_name.as_deref() == Some(written.to_lowercase().as_str());
+                    let lower = written.to_lowercase();
+                    let is_alert_name = alert_name.as_deref() == Some(lower.as_str());
                     // A code identifier made of words (`maxReplicas`, `slow_threshold`), not
                     // the name of a thing (`orders-processor`, `orders.v1`, `MySQL`) or of an
                     // error type, which names the system that raises it
                     // (`ClusterBlockException`).
-                    let lower = written.to_lowercase();
                     let code = !written.contains(['-', '.'])
                         && !lower.ends_with("exception")
                         && !lower.ends_with("error")
@@ -603,8 +602,8 @@ impl Matcher {
                 Some((key.as_str(), value.as_str(), id(&whole)))
             })
             .collect();
-        // Each candidate's score, trust, problem, label reasons and match so far.
-        let mut out: Vec<(f32, Trust, usize, Vec<String>, Match)> = Vec::new();
+        // Each candidate's score, trust, problem, labels it names and match so far.
+        let mut out: Vec<(f32, Trust, usize, LabelsNamed, Match)> = Vec::new();
         for (pid, mut c) in candidates {
             let e = &self.entries[pid];
             let covered: f32 = measured
@@ -626,8 +625,8 @@ impl Matcher {
                 }
             }
             let (bonus, strong, mut reasons) = self.signal_bonus(&c, &query, e);
-            let label_reasons = self.label_reasons(&labels, e);
-            let label_bonus = label_reasons.len().min(3) as f32 * 0.75;
+            let named = Self::labels_named(&labels, e);
+            let label_bonus = named.len().min(3) as f32 * 0.75;
             // Text relevance relative to the best text match of this query, so exact signals
             // weigh the same against short and long evidence.
             let text = TEXT_SCALE * c.text / best_text;
@@ -675,7 +674,7 @@ impl Matcher {
                 score,
                 trust,
                 pid,
-                label_reasons,
+                named,
                 Match {
                     id: e.id.clone(),
                     title: e.title.clone(),
@@ -686,10 +685,17 @@ impl Matcher {
         }
         out.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.4.id.cmp(&b.4.id)));
         // The words behind each match shown, and the synonyms when only they matched.
-        let explain = |pid: usize, labels: Vec<String>, mut m: Match| {
+        let explain = |pid: usize, named: LabelsNamed, mut m: Match| {
             let e = &self.entries[pid];
             m.reasons.extend(self.word_reasons(&terms, &surface, e));
-            m.reasons.extend(labels);
+            for (i, in_commands) in named {
+                let (key, value, _) = labels[i];
+                let place = if in_commands { "commands" } else { "text" };
+                m.reasons.push(format!(
+                    "label {key}={value} ∈ guide {place} ({}:{})",
+                    e.path, e.line
+                ));
+            }
             if m.reasons.is_empty() {
                 let mut pairs: Vec<String> = expansions
                     .iter()
@@ -713,7 +719,7 @@ impl Matcher {
             return out
                 .into_iter()
                 .take(top)
-                .map(|(_, _, pid, labels, m)| explain(pid, labels, m))
+                .map(|(_, _, pid, named, m)| explain(pid, named, m))
                 .collect();
         }
         // The answer is the best-ranked problem when it can be trusted; a weaker one that
@@ -739,7 +745,7 @@ impl Matcher {
                     }
             })
             .take(top)
-            .map(|(_, _, pid, labels, m)| explain(pid, labels, m))
+            .map(|(_, _, pid, named, m)| explain(pid, named, m))
             .collect()
     }
 
@@ -939,24 +945,21 @@ impl Matcher {
             .collect()
     }
 
-    fn label_reasons(&self, labels: &[(&str, &str, Option<u32>)], e: &Entry) -> Vec<String> {
-        let mut out = Vec::new();
-        for (key, value, whole) in labels {
-            let commands = &e.terms[4];
-            let context = &e.terms[6];
-            if commands.has(*whole) {
-                out.push(format!(
-                    "label {key}={value} ∈ guide commands ({}:{})",
-                    e.path, e.line
-                ));
-            } else if context.has(*whole) || e.terms[5].has(*whole) {
-                out.push(format!(
-                    "label {key}={value} ∈ guide text ({}:{})",
-                    e.path, e.line
-                ));
-            }
-        }
-        out
+    /// The alert labels whose value the problem names.
+    fn labels_named(labels: &[(&str, &str, Option<u32>)], e: &Entry) -> LabelsNamed {
+        let commands = &e.terms[4];
+        let text = [&e.terms[5], &e.terms[6]];
+        labels
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (_, _, whole))| {
+                if commands.has(*whole) {
+                    Some((i, true))
+                } else {
+                    text.iter().any(|t| t.has(*whole)).then_some((i, false))
+                }
+            })
+            .collect()
     }
 }
 
@@ -975,6 +978,10 @@ const COVERAGE_SHARE_MIN: f32 = 0.6;
 const LEAD_FACTOR: f32 = 2.5;
 const LEAD_COVERAGE_MIN: f32 = 0.25;
 const LEAD_UNKNOWN_MAX: f32 = 0.3;
+
+/// The alert labels a problem names: each label's index, and whether the problem's
+/// commands name it (rather than its text).
+type LabelsNamed = Vec<(usize, bool)>;
 
 /// Whether a candidate can be the answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

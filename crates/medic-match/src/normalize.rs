@@ -48,6 +48,10 @@ static LOGFMT: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// The characters Kubernetes draws the suffixes of pod and replica-set names from (no
+/// vowels, no 0, 1 or 3).
+const POD_ALPHABET: &str = "bcdfghjklmnpqrstvwxz2456789";
+
 /// A UUID, as exact comparison masks it and matching blanks it.
 const UUID: &str = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
@@ -352,7 +356,7 @@ static VALUES: LazyLock<Regex> = LazyLock::new(|| {
         | \b(?:\d{{1,3}}\.){{3}}\d{{1,3}}(?::(?P<port>\d+))?\b   # ipv4[:port]
         | \b(?:go|v)?\d{{1,3}}\.\d+\.\d+(?:-[\w.]+)?\b       # versions: 1.11.1, go1.20.7, v0.29.2-rc.1
         | \b\d{{7,}}\b                                     # long numbers are ids, not codes
-        | -(?P<generated>[bcdfghjklmnpqrstvwxz2456789]{{5}}|[bcdfghjklmnpqrstvwxz2456789]{{8,10}})\b  # pod and replica-set suffixes
+        | -(?P<generated>[{POD_ALPHABET}]{{5}}|[{POD_ALPHABET}]{{8,10}})\b  # pod and replica-set suffixes
         ",
     ))
     .expect("valid regex")
@@ -393,7 +397,6 @@ pub(crate) fn without_values(text: &str) -> std::borrow::Cow<'_, str> {
         let hex_run = m.bytes().all(|b| b.is_ascii_hexdigit());
         let digits = m.bytes().any(|b| b.is_ascii_digit());
         let letters = m.bytes().any(|b| b.is_ascii_alphabetic());
-        // Numbers of seven or more digits are ids too.
         if hex_run && !(digits && letters) && !(digits && m.len() >= 7) {
             m.to_owned()
         } else {
@@ -456,9 +459,7 @@ pub(crate) fn workload_of_pod(pod: &str) -> Option<&str> {
         let last = parts[parts.len() - 1];
         // Kubernetes draws pod and replica-set suffixes from an alphabet without vowels.
         let generated = (last.len() == 5 || (8..=10).contains(&last.len()))
-            && last
-                .chars()
-                .all(|c| "bcdfghjklmnpqrstvwxz2456789".contains(c));
+            && last.chars().all(|c| POD_ALPHABET.contains(c));
         let hashy = generated || last.chars().all(|c| c.is_ascii_digit());
         if hashy {
             parts.pop();
