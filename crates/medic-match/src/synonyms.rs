@@ -35,8 +35,12 @@ impl Synonyms {
             let mut members = Vec::new();
             for entry in line.split(',') {
                 let entry_terms = terms(analyzer, entry);
-                // Only single-word entries trigger an expansion; phrases are only added.
-                if entry_terms.len() == 1 {
+                // A single word triggers an expansion; a phrase does when the evidence has
+                // all its words. A phrase that stop words leave one word of (`log in` →
+                // log, `time out` → time) is only added: that word alone is too common to
+                // stand for the group.
+                let one_word = entry.split_whitespace().count() == 1;
+                if entry_terms.len() == 1 && one_word {
                     groups_of
                         .entry(entry_terms[0].clone())
                         .or_default()
@@ -134,5 +138,24 @@ mod tests {
         assert!(e.iter().any(|(t, _, _)| t == "miss"), "{e:?}");
         let e = s.expand(&words("the region column exists"));
         assert!(!e.iter().any(|(t, _, _)| t == "miss"), "{e:?}");
+    }
+
+    #[test]
+    fn a_phrase_stop_words_leave_one_word_of_does_not_expand() {
+        let mut a = analyzer();
+        let s = Synonyms::new(&mut a);
+        let words = |text: &str| -> HashMap<String, f32> {
+            crate::analyzer::terms(&mut analyzer(), text)
+                .into_iter()
+                .map(|t| (t, 1.0))
+                .collect()
+        };
+        // `log in` is in the sign-in group; a log is not about signing in.
+        let e = s.expand(&words("the api logs show errors"));
+        assert!(!e.iter().any(|(t, _, _)| t == "authent"), "{e:?}");
+        let e = s.expand(&words("users cannot sign in"));
+        assert!(!e.iter().any(|(t, _, _)| t == "authent"), "{e:?}");
+        let e = s.expand(&words("users cannot login"));
+        assert!(e.iter().any(|(t, _, _)| t == "authent"), "{e:?}");
     }
 }
