@@ -54,6 +54,7 @@ enum Part {
     Snippets,
 }
 
+/// Every part in its declared order: a problem's term sets are kept in this order.
 const PARTS: [Part; 8] = [
     Part::Title,
     Part::Symptoms,
@@ -105,6 +106,13 @@ struct Entry {
     all: TermSet,
     /// Lower-case names an alert or runbook link may use: title, anchor, file stem.
     names: Vec<String>,
+}
+
+impl Entry {
+    /// The terms of one part (`PARTS` lists the parts in their declared order).
+    fn part(&self, part: Part) -> &TermSet {
+        &self.terms[part as usize]
+    }
 }
 
 /// Every analysed term of the indexed problems, numbered, with the number of problems that
@@ -902,11 +910,11 @@ impl Matcher {
     ) -> Vec<String> {
         let mut per_part: Vec<(f32, Part, Vec<&str>)> = Vec::new();
         let mut used: HashSet<&str> = HashSet::new();
-        for (i, part) in PARTS.iter().enumerate() {
+        for part in PARTS {
             let mut words = Vec::new();
             let mut weight = 0.0;
             for (t, w) in terms {
-                if e.terms[i].has(self.vocabulary.id(t)) && !used.contains(t.as_str()) {
+                if e.part(part).has(self.vocabulary.id(t)) && !used.contains(t.as_str()) {
                     if let Some(s) = surface.get(t) {
                         words.push(s.as_str());
                     }
@@ -915,11 +923,11 @@ impl Matcher {
             }
             if !words.is_empty() {
                 for (t, _) in terms {
-                    if e.terms[i].has(self.vocabulary.id(t)) {
+                    if e.part(part).has(self.vocabulary.id(t)) {
                         used.insert(t.as_str());
                     }
                 }
-                per_part.push((weight, *part, words));
+                per_part.push((weight, part, words));
             }
         }
         per_part.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -947,8 +955,8 @@ impl Matcher {
 
     /// The alert labels whose value the problem names.
     fn labels_named(labels: &[(&str, &str, Option<u32>)], e: &Entry) -> LabelsNamed {
-        let commands = &e.terms[4];
-        let text = [&e.terms[5], &e.terms[6]];
+        let commands = e.part(Part::Commands);
+        let text = [e.part(Part::Body), e.part(Part::Context)];
         labels
             .iter()
             .enumerate()
@@ -1104,6 +1112,13 @@ mod tests {
             "{found:?}"
         );
         assert!(!found[0].reasons.is_empty());
+    }
+
+    #[test]
+    fn parts_are_listed_in_their_declared_order() {
+        for (i, part) in super::PARTS.iter().enumerate() {
+            assert_eq!(*part as usize, i, "{}", part.name());
+        }
     }
 
     #[test]
