@@ -18,7 +18,7 @@ use crate::analyzer::{ANALYZER, analyzer};
 use crate::english::is_english;
 use crate::evidence::{Evidence, Query};
 use crate::signals::{Hit, SignalIndex};
-use crate::synonyms::Synonyms;
+use crate::synonyms::{EXPANSION_WEIGHT, Synonyms};
 
 /// What went wrong building the index.
 #[derive(Debug, Error)]
@@ -181,6 +181,8 @@ pub struct Matcher {
     signals: SignalIndex,
     vocabulary: Vocabulary,
     synonyms: Synonyms,
+    /// The HTTP error statuses some problem names, by class (`5` → 500, 502, 503).
+    status_codes: HashMap<char, Vec<String>>,
     /// Keep every candidate and say why it would be kept or dropped (MEDIC_MATCH_CALIBRATE=1):
     /// the data the "no match" threshold is set from.
     calibrate: bool,
@@ -358,6 +360,15 @@ impl Matcher {
         let reader = index.reader()?;
         let signals = SignalIndex::new(guides);
         let mut analyzer_for_synonyms = analyzer.clone();
+        let mut status_codes: HashMap<char, Vec<String>> = HashMap::new();
+        for term in vocabulary.ids.keys().filter(|t| http_status(t)) {
+            if let Some(class) = term.chars().next() {
+                status_codes.entry(class).or_default().push(term.clone());
+            }
+        }
+        for codes in status_codes.values_mut() {
+            codes.sort_unstable();
+        }
         Ok(Self {
             reader,
             fields,
@@ -368,6 +379,7 @@ impl Matcher {
             vocabulary,
             calibrate: std::env::var_os("MEDIC_MATCH_CALIBRATE").is_some(),
             synonyms: Synonyms::new(&mut analyzer_for_synonyms),
+            status_codes,
         })
     }
 
@@ -393,6 +405,41 @@ impl Matcher {
     fn is_value(&self, term: &str) -> bool {
         (crate::normalize::numeric(term) && (term.contains(['.', ':']) || term.len() <= 2))
             || (crate::normalize::generated(term) && !self.vocabulary.knows(term))
+    }
+
+    /// HTTP statuses and their classes as synonyms of each other: a `5xx` in the evidence
+    /// is covered by a problem naming 502, and a 503 by one naming 5xx.
+    fn status_classes(
+        &self,
+        weights: &HashMap<String, f32>,
+        expansions: &[(String, f32, String)],
+    ) -> Vec<(String, f32, String)> {
+        let mut out: Vec<(String, f32, String)> = Vec::new();
+        let mut add = |term: &str, weight: f32, of: &str| {
+            if !weights.contains_key(term)
+                && !expansions.iter().any(|(x, _, _)| x == term)
+                && !out.iter().any(|(x, _, _)| x == term)
+            {
+                out.push((term.to_owned(), weight * EXPANSION_WEIGHT, of.to_owned()));
+            }
+        };
+        let mut ordered: Vec<(&String, &f32)> = weights.iter().collect();
+        ordered.sort_unstable_by(|a, b| b.1.total_cmp(a.1).then_with(|| a.0.cmp(b.0)));
+        for (term, weight) in ordered {
+            if let Some(class) = status_class(term) {
+                if let Some(codes) = self.status_codes.get(&class) {
+                    for code in codes {
+                        add(code, *weight, term);
+                    }
+                }
+            } else if http_status(term) {
+                let class = format!("{}xx", &term[..1]);
+                if self.vocabulary.knows(&class) {
+                    add(&class, *weight, term);
+                }
+            }
+        }
+        out
     }
 
     /// The analysed tokens of evidence text, without the words of its URLs that no guide
@@ -490,7 +537,9 @@ impl Matcher {
         weights.retain(|t, _| !self.is_value(t));
         // Words that mean the same to an on-call engineer: searched at a lower weight,
         // and a problem using one of them covers the evidence's word.
-        let expansions = self.synonyms.expand(&weights);
+        let mut expansions = self.synonyms.expand(&weights);
+        let classes = self.status_classes(&weights, &expansions);
+        expansions.extend(classes);
         let mut ranked: Vec<(String, f32, f32)> = weights
             .into_iter()
             .map(|(t, w)| {
@@ -559,11 +608,16 @@ impl Matcher {
         // The share of the evidence (idf-weighted) that no guide mentions at all and that is
         // not ordinary English: high when the evidence is about a system the guides do not
         // cover (Kafka, Elasticsearch, ORA-…), not when it is only phrased in other words.
+        // A word whose synonym some guide uses (`5xx` for 502) is known.
         let unknown_share = |english_words: bool| {
             terms
                 .iter()
                 .zip(&measured)
-                .filter(|((t, _), m)| m.0.is_none() && english.contains(t) == english_words)
+                .filter(|((t, _), m)| {
+                    m.0.is_none()
+                        && m.2.iter().all(Option::is_none)
+                        && english.contains(t) == english_words
+                })
                 .map(|(_, m)| m.1)
                 .sum::<f32>()
                 / total_idf
@@ -1029,6 +1083,21 @@ struct Candidate {
     runbook: bool,
 }
 
+/// Whether a term is an HTTP client or server error status (`404`, `503`).
+fn http_status(term: &str) -> bool {
+    term.len() == 3
+        && term.parse::<u16>().is_ok_and(|code| {
+            (400..=431).contains(&code) || code == 451 || (500..=511).contains(&code)
+        })
+}
+
+/// The class a term names (`5xx` → `5`), for client and server errors.
+fn status_class(term: &str) -> Option<char> {
+    let mut chars = term.chars();
+    let class = chars.next().filter(|c| matches!(c, '4' | '5'))?;
+    (chars.as_str() == "xx").then_some(class)
+}
+
 /// Lower-case words of the evidence for single-word signals (reasons, metrics, codes).
 fn query_tokens(query: &Query) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -1112,6 +1181,29 @@ mod tests {
             "{found:?}"
         );
         assert!(!found[0].reasons.is_empty());
+    }
+
+    #[test]
+    fn an_http_status_and_its_class_cover_each_other() {
+        let best = |guide: &str, text: &str| {
+            let matcher = Matcher::new(&[medic_guide::parse("web.md", guide)]).unwrap();
+            matcher
+                .search(&Evidence::Text(text.to_owned()), 3)
+                .first()
+                .map(|m| (m.id.clone(), m.reasons.join("; ")))
+        };
+        let guide = |status: &str| {
+            format!(
+                "# Web\n\n## Upstream errors\n\n**Symptoms**\n\n- The edge answers {status}.\n\n\
+                 ## Slow pages\n\n**Symptoms**\n\n- Pages take seconds to load.\n"
+            )
+        };
+        let (id, reasons) = best(&guide("502"), "5xx").expect("5xx is covered by 502");
+        assert_eq!(id, "web.md#upstream-errors");
+        assert!(reasons.contains("\"5xx\" ~ \"502\""), "{reasons}");
+        let (id, _) = best(&guide("5xx"), "503").expect("503 is covered by 5xx");
+        assert_eq!(id, "web.md#upstream-errors");
+        assert_eq!(best(&guide("502"), "404"), None, "404 is not a 5xx");
     }
 
     #[test]

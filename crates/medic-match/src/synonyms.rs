@@ -9,7 +9,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use crate::analyzer::terms;
 
 /// How much an expansion counts next to the word the evidence used.
-const EXPANSION_WEIGHT: f32 = 0.25;
+pub(crate) const EXPANSION_WEIGHT: f32 = 0.25;
 
 pub(crate) struct Synonyms {
     /// Analysed term → the groups it belongs to.
