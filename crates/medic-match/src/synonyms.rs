@@ -124,38 +124,36 @@ mod tests {
         assert!(e.iter().all(|(_, w, _)| *w < 0.5));
     }
 
+    /// The terms the synonyms add to a text's own.
+    fn expanded(text: &str) -> Vec<String> {
+        let mut a = analyzer();
+        let words: HashMap<String, f32> = crate::analyzer::terms(&mut a, text)
+            .into_iter()
+            .map(|t| (t, 1.0))
+            .collect();
+        Synonyms::new(&mut a)
+            .expand(&words)
+            .into_iter()
+            .map(|(t, _, _)| t)
+            .collect()
+    }
+
     #[test]
     fn a_phrase_expands_only_when_all_its_words_are_there() {
-        let mut a = analyzer();
-        let s = Synonyms::new(&mut a);
-        let words = |text: &str| -> HashMap<String, f32> {
-            crate::analyzer::terms(&mut analyzer(), text)
-                .into_iter()
-                .map(|t| (t, 1.0))
-                .collect()
-        };
-        let e = s.expand(&words("column \"region\" does not exist"));
-        assert!(e.iter().any(|(t, _, _)| t == "miss"), "{e:?}");
-        let e = s.expand(&words("the region column exists"));
-        assert!(!e.iter().any(|(t, _, _)| t == "miss"), "{e:?}");
+        let e = expanded("column \"region\" does not exist");
+        assert!(e.iter().any(|t| t == "miss"), "{e:?}");
+        let e = expanded("the region column exists");
+        assert!(!e.iter().any(|t| t == "miss"), "{e:?}");
     }
 
     #[test]
     fn a_phrase_stop_words_leave_one_word_of_does_not_expand() {
-        let mut a = analyzer();
-        let s = Synonyms::new(&mut a);
-        let words = |text: &str| -> HashMap<String, f32> {
-            crate::analyzer::terms(&mut analyzer(), text)
-                .into_iter()
-                .map(|t| (t, 1.0))
-                .collect()
-        };
         // `log in` is in the sign-in group; a log is not about signing in.
-        let e = s.expand(&words("the api logs show errors"));
-        assert!(!e.iter().any(|(t, _, _)| t == "authent"), "{e:?}");
-        let e = s.expand(&words("users cannot sign in"));
-        assert!(!e.iter().any(|(t, _, _)| t == "authent"), "{e:?}");
-        let e = s.expand(&words("users cannot login"));
-        assert!(e.iter().any(|(t, _, _)| t == "authent"), "{e:?}");
+        let e = expanded("the api logs show errors");
+        assert!(!e.iter().any(|t| t == "authent"), "{e:?}");
+        let e = expanded("users cannot sign in");
+        assert!(!e.iter().any(|t| t == "authent"), "{e:?}");
+        let e = expanded("users cannot login");
+        assert!(e.iter().any(|t| t == "authent"), "{e:?}");
     }
 }
