@@ -442,39 +442,23 @@ impl Matcher {
         out
     }
 
-    /// The analysed tokens of evidence text, without the words of its URLs that no guide
-    /// uses: hosts, ids and query values are addresses, not evidence.
-    fn evidence_tokens(&self, analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
-        let mut tokens = crate::analyzer::tokens(analyzer, text);
-        let urls = crate::normalize::url_spans(text);
-        if !urls.is_empty() {
-            tokens.retain(|t| {
-                self.vocabulary.knows(&t.text)
-                    || !urls
-                        .iter()
-                        .any(|u| t.offset_from >= u.start && t.offset_to <= u.end)
-            });
-        }
-        tokens
-    }
-
-    /// The best `top` problems for the evidence, best first; empty when nothing matches
-    /// well enough to trust.
-    pub fn search(&self, evidence: &Evidence, top: usize) -> Vec<Match> {
-        let query = evidence.query();
-        if query.is_empty() || self.entries.is_empty() || top == 0 {
-            return Vec::new();
-        }
-        let mut analyzer = self.analyzer.clone();
+    /// The evidence's terms with their weights, the words they were written as, the terms
+    /// written as ordinary English, and the terms of each line of multi-line evidence.
+    fn evidence_terms(&self, analyzer: &mut TextAnalyzer, query: &Query) -> EvidenceTerms {
         // Query terms with weights, and the words they came from.
         let mut weights: HashMap<String, f32> = HashMap::new();
         let mut surface: HashMap<String, String> = HashMap::new();
         // Terms written as ordinary English words somewhere in the evidence.
         let mut english: HashSet<String> = HashSet::new();
+        // The terms of each line of multi-line evidence: its first piece is its lines.
+        let mut lines: Vec<Vec<String>> = Vec::new();
         let alert_name = query.alert_name.as_ref().map(|n| n.to_lowercase());
-        for (text, weight) in &query.pieces {
+        for (piece, (text, weight)) in query.pieces.iter().enumerate() {
             let text = &crate::normalize::without_values(text);
-            let tokens = self.evidence_tokens(&mut analyzer, text);
+            let tokens = self.evidence_tokens(analyzer, text);
+            if piece == 0 && !query.lines.is_empty() {
+                lines = terms_by_line(text, &tokens);
+            }
             // The identifier a part token belongs to: parts are weighed but not shown,
             // unless the identifier itself is left out.
             let mut whole = 0..0;
@@ -532,6 +516,44 @@ impl Matcher {
                     .or_insert_with(|| text.get(span).unwrap_or(&token.text).to_owned());
             }
         }
+        EvidenceTerms {
+            weights,
+            surface,
+            english,
+            lines,
+        }
+    }
+
+    /// The analysed tokens of evidence text, without the words of its URLs that no guide
+    /// uses: hosts, ids and query values are addresses, not evidence.
+    fn evidence_tokens(&self, analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
+        let mut tokens = crate::analyzer::tokens(analyzer, text);
+        let urls = crate::normalize::url_spans(text);
+        if !urls.is_empty() {
+            tokens.retain(|t| {
+                self.vocabulary.knows(&t.text)
+                    || !urls
+                        .iter()
+                        .any(|u| t.offset_from >= u.start && t.offset_to <= u.end)
+            });
+        }
+        tokens
+    }
+
+    /// The best `top` problems for the evidence, best first; empty when nothing matches
+    /// well enough to trust.
+    pub fn search(&self, evidence: &Evidence, top: usize) -> Vec<Match> {
+        let query = evidence.query();
+        if query.is_empty() || self.entries.is_empty() || top == 0 {
+            return Vec::new();
+        }
+        let mut analyzer = self.analyzer.clone();
+        let EvidenceTerms {
+            mut weights,
+            surface,
+            english,
+            lines,
+        } = self.evidence_terms(&mut analyzer, &query);
         // Values are not words: addresses, versions, times and one- or two-digit numbers
         // are dropped.
         weights.retain(|t, _| !self.is_value(t));
@@ -626,17 +648,10 @@ impl Matcher {
         let phrasing = unknown_share(true);
         // Distinct terms of each evidence line long enough to judge on its own, as ids with
         // their idf, and the line's whole idf.
-        let line_terms: Vec<(Vec<Weighed>, f32)> = query
-            .lines
-            .iter()
-            .take(MAX_LINES_COVERED)
-            .map(|l| {
-                let mut t: Vec<String> = self
-                    .evidence_tokens(&mut analyzer, &crate::normalize::without_values(l))
-                    .into_iter()
-                    .map(|t| t.text)
-                    .filter(|t| !self.is_value(t))
-                    .collect();
+        let line_terms: Vec<(Vec<Weighed>, f32)> = lines
+            .into_iter()
+            .map(|mut t| {
+                t.retain(|t| !self.is_value(t));
                 t.sort_unstable();
                 t.dedup();
                 t
@@ -1081,6 +1096,38 @@ struct Candidate {
     hits: Vec<Hit>,
     alert_named: bool,
     runbook: bool,
+}
+
+/// What the evidence says, as terms.
+struct EvidenceTerms {
+    /// Each term's weight.
+    weights: HashMap<String, f32>,
+    /// The word each term was first written as, for reasons.
+    surface: HashMap<String, String>,
+    /// Terms written as ordinary English words somewhere in the evidence.
+    english: HashSet<String>,
+    /// The terms of each of the first lines of multi-line evidence.
+    lines: Vec<Vec<String>>,
+}
+
+/// The tokens of a text grouped by the line they are on, for its first
+/// `MAX_LINES_COVERED` lines.
+fn terms_by_line(text: &str, tokens: &[Token]) -> Vec<Vec<String>> {
+    let mut lines: Vec<Vec<String>> = vec![Vec::new()];
+    let mut breaks = text.match_indices('\n').map(|(at, _)| at).peekable();
+    for token in tokens {
+        while breaks.next_if(|at| *at < token.offset_from).is_some() {
+            lines.push(Vec::new());
+        }
+        if lines.len() > MAX_LINES_COVERED {
+            break;
+        }
+        if let Some(line) = lines.last_mut() {
+            line.push(token.text.clone());
+        }
+    }
+    lines.truncate(MAX_LINES_COVERED);
+    lines
 }
 
 /// Whether a term is an HTTP client or server error status (`404`, `503`).
