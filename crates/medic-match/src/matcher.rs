@@ -18,7 +18,7 @@ use crate::analyzer::{ANALYZER, analyzer};
 use crate::english::is_english;
 use crate::evidence::{Evidence, Query};
 use crate::signals::{Hit, SignalIndex};
-use crate::synonyms::{EXPANSION_WEIGHT, Synonyms};
+use crate::synonyms::Synonyms;
 
 /// What went wrong building the index.
 #[derive(Debug, Error)]
@@ -181,8 +181,6 @@ pub struct Matcher {
     signals: SignalIndex,
     vocabulary: Vocabulary,
     synonyms: Synonyms,
-    /// The HTTP error statuses some problem names, by class (`5` → 500, 502, 503).
-    status_codes: HashMap<char, Vec<String>>,
     /// Keep every candidate and say why it would be kept or dropped (MEDIC_MATCH_CALIBRATE=1):
     /// the data the "no match" threshold is set from.
     calibrate: bool,
@@ -360,15 +358,6 @@ impl Matcher {
         let reader = index.reader()?;
         let signals = SignalIndex::new(guides);
         let mut analyzer_for_synonyms = analyzer.clone();
-        let mut status_codes: HashMap<char, Vec<String>> = HashMap::new();
-        for term in vocabulary.ids.keys().filter(|t| http_status(t)) {
-            if let Some(class) = term.chars().next() {
-                status_codes.entry(class).or_default().push(term.clone());
-            }
-        }
-        for codes in status_codes.values_mut() {
-            codes.sort_unstable();
-        }
         Ok(Self {
             reader,
             fields,
@@ -379,7 +368,6 @@ impl Matcher {
             vocabulary,
             calibrate: std::env::var_os("MEDIC_MATCH_CALIBRATE").is_some(),
             synonyms: Synonyms::new(&mut analyzer_for_synonyms),
-            status_codes,
         })
     }
 
@@ -405,41 +393,6 @@ impl Matcher {
     fn is_value(&self, term: &str) -> bool {
         (crate::normalize::numeric(term) && (term.contains(['.', ':']) || term.len() <= 2))
             || (crate::normalize::generated(term) && !self.vocabulary.knows(term))
-    }
-
-    /// HTTP statuses and their classes as synonyms of each other: a `5xx` in the evidence
-    /// is covered by a problem naming 502, and a 503 by one naming 5xx.
-    fn status_classes(
-        &self,
-        weights: &HashMap<String, f32>,
-        expansions: &[(String, f32, String)],
-    ) -> Vec<(String, f32, String)> {
-        let mut out: Vec<(String, f32, String)> = Vec::new();
-        let mut add = |term: &str, weight: f32, of: &str| {
-            if !weights.contains_key(term)
-                && !expansions.iter().any(|(x, _, _)| x == term)
-                && !out.iter().any(|(x, _, _)| x == term)
-            {
-                out.push((term.to_owned(), weight * EXPANSION_WEIGHT, of.to_owned()));
-            }
-        };
-        let mut ordered: Vec<(&String, &f32)> = weights.iter().collect();
-        ordered.sort_unstable_by(|a, b| b.1.total_cmp(a.1).then_with(|| a.0.cmp(b.0)));
-        for (term, weight) in ordered {
-            if let Some(class) = status_class(term) {
-                if let Some(codes) = self.status_codes.get(&class) {
-                    for code in codes {
-                        add(code, *weight, term);
-                    }
-                }
-            } else if http_status(term) {
-                let class = format!("{}xx", &term[..1]);
-                if self.vocabulary.knows(&class) {
-                    add(&class, *weight, term);
-                }
-            }
-        }
-        out
     }
 
     /// The evidence's terms with their weights, the words they were written as, the terms
@@ -473,28 +426,19 @@ impl Matcher {
                     // An alert's name or a code identifier no guide uses whole
                     // (`HighRequestLatency`, `maxReplicas`) is its parts, which are weighed
                     // on their own: as a whole it is not evidence about something the
-                    // guides do not cover.
-                    let parts: Vec<&Token> = tokens[i + 1..]
+                    // guides do not cover. Most tokens are plain words and stop at the first
+                    // test.
+                    let parts = tokens[i + 1..]
                         .iter()
-                        .take_while(|t| t.offset_from >= span.start && t.offset_to <= span.end)
-                        .collect();
-                    let written = text.get(span.clone()).unwrap_or_default();
-                    let lower = written.to_lowercase();
-                    let is_alert_name = alert_name.as_deref() == Some(lower.as_str());
-                    // A code identifier made of words (`maxReplicas`, `slow_threshold`), not
-                    // the name of a thing (`orders-processor`, `orders.v1`, `MySQL`) or of an
-                    // error type, which names the system that raises it
-                    // (`ClusterBlockException`).
-                    let code = !written.contains(['-', '.'])
-                        && !lower.ends_with("exception")
-                        && !lower.ends_with("error")
-                        && parts.iter().all(|t| {
-                            t.offset_to - t.offset_from >= 3 && self.vocabulary.knows(&t.text)
-                        });
-                    if parts.len() >= 2
-                        && (is_alert_name || code)
+                        .take_while(|t| t.offset_from >= span.start && t.offset_to <= span.end);
+                    let dropped = parts.clone().nth(1).is_some()
                         && !self.vocabulary.knows(&token.text)
-                    {
+                        && self.stands_for_its_parts(
+                            text.get(span.clone()).unwrap_or_default(),
+                            parts,
+                            alert_name.as_deref(),
+                        );
+                    if dropped {
                         whole_dropped = true;
                         continue;
                     }
@@ -522,6 +466,25 @@ impl Matcher {
             english,
             lines,
         }
+    }
+
+    /// Whether an identifier of several parts counts as its parts alone: an alert's name,
+    /// or a code identifier made of words some guide uses (`maxReplicas`, `slow_threshold`)
+    /// — not the name of a thing (`orders-processor`, `orders.v1`, `MySQL`) or of an error
+    /// type, which names the system that raises it (`ClusterBlockException`).
+    fn stands_for_its_parts<'t>(
+        &self,
+        written: &str,
+        mut parts: impl Iterator<Item = &'t Token>,
+        alert_name: Option<&str>,
+    ) -> bool {
+        let lower = written.to_lowercase();
+        alert_name == Some(lower.as_str())
+            || (!written.contains(['-', '.'])
+                && !lower.ends_with("exception")
+                && !lower.ends_with("error")
+                && parts
+                    .all(|t| t.offset_to - t.offset_from >= 3 && self.vocabulary.knows(&t.text)))
     }
 
     /// The analysed tokens of evidence text, without the words of its URLs that no guide
@@ -559,9 +522,7 @@ impl Matcher {
         weights.retain(|t, _| !self.is_value(t));
         // Words that mean the same to an on-call engineer: searched at a lower weight,
         // and a problem using one of them covers the evidence's word.
-        let mut expansions = self.synonyms.expand(&weights);
-        let classes = self.status_classes(&weights, &expansions);
-        expansions.extend(classes);
+        let expansions = self.synonyms.expand(&weights);
         let mut ranked: Vec<(String, f32, f32)> = weights
             .into_iter()
             .map(|(t, w)| {
@@ -1128,21 +1089,6 @@ fn terms_by_line(text: &str, tokens: &[Token]) -> Vec<Vec<String>> {
     }
     lines.truncate(MAX_LINES_COVERED);
     lines
-}
-
-/// Whether a term is an HTTP client or server error status (`404`, `503`).
-fn http_status(term: &str) -> bool {
-    term.len() == 3
-        && term.parse::<u16>().is_ok_and(|code| {
-            (400..=431).contains(&code) || code == 451 || (500..=511).contains(&code)
-        })
-}
-
-/// The class a term names (`5xx` → `5`), for client and server errors.
-fn status_class(term: &str) -> Option<char> {
-    let mut chars = term.chars();
-    let class = chars.next().filter(|c| matches!(c, '4' | '5'))?;
-    (chars.as_str() == "xx").then_some(class)
 }
 
 /// Lower-case words of the evidence for single-word signals (reasons, metrics, codes).

@@ -9,7 +9,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use crate::analyzer::terms;
 
 /// How much an expansion counts next to the word the evidence used.
-pub(crate) const EXPANSION_WEIGHT: f32 = 0.25;
+const EXPANSION_WEIGHT: f32 = 0.25;
 
 pub(crate) struct Synonyms {
     /// Analysed term → the groups it belongs to.
@@ -52,6 +52,16 @@ impl Synonyms {
             }
             members.sort();
             members.dedup();
+            groups.push(members);
+        }
+        // An HTTP status and its class mean the same to a reader: a `5xx` in the evidence
+        // is covered by a problem naming 502, and a 503 by one naming `5xx`.
+        for code in (400..=431).chain([451]).chain(500..=511) {
+            let id = groups.len();
+            let members = vec![code.to_string(), format!("{}xx", code / 100)];
+            for term in &members {
+                groups_of.entry(term.clone()).or_default().push(id);
+            }
             groups.push(members);
         }
         Self {
