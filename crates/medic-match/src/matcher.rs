@@ -540,8 +540,8 @@ impl Matcher {
             .map(|(t, _, weighed)| {
                 let synonyms = expansions
                     .iter()
-                    .filter(|(_, _, of)| of == t)
-                    .map(|(x, _, _)| id(x))
+                    .filter(|x| x.of.contains(t))
+                    .map(|x| id(&x.term))
                     .collect();
                 (id(t), *weighed, synonyms)
             })
@@ -549,7 +549,7 @@ impl Matcher {
         let terms: Vec<(String, f32)> = ranked.into_iter().map(|(t, w, _)| (t, w)).collect();
 
         let mut searched = terms.clone();
-        searched.extend(expansions.iter().map(|(t, w, _)| (t.clone(), *w)));
+        searched.extend(expansions.iter().map(|x| (x.term.clone(), x.weight)));
         let text_scores = self.text_scores(&searched);
         let tokens = query_tokens(&query);
         let hits = self.signals.find(&query.exact, &tokens);
@@ -737,10 +737,11 @@ impl Matcher {
             if m.reasons.is_empty() {
                 let mut pairs: Vec<String> = expansions
                     .iter()
-                    .filter(|(x, _, _)| e.all.has(id(x)))
-                    .map(|(x, _, of)| {
+                    .filter(|x| e.all.has(id(&x.term)))
+                    .map(|x| {
+                        let of = &x.of[0];
                         let word = surface.get(of).map_or(of.as_str(), String::as_str);
-                        format!("\"{word}\" ~ \"{x}\"")
+                        format!("\"{word}\" ~ \"{}\"", x.term)
                     })
                     .collect();
                 pairs.truncate(6);

@@ -71,16 +71,17 @@ impl Synonyms {
         }
     }
 
-    /// The expansions of weighted query terms: (expansion, weight, the term it expands).
-    pub(crate) fn expand(&self, weights: &HashMap<String, f32>) -> Vec<(String, f32, String)> {
-        let mut out: HashMap<String, (f32, String)> = HashMap::new();
-        // In a fixed order, so ties resolve the same way in every process.
-        let mut ordered: Vec<(&String, f32, &[usize])> = weights
+    /// The expansions of weighted query terms, by term.
+    pub(crate) fn expand(&self, weights: &HashMap<String, f32>) -> Vec<Expansion> {
+        let mut out: HashMap<String, Expansion> = HashMap::new();
+        // In a fixed order, so ties resolve the same way in every process: the evidence's
+        // term, its weight, its groups, and the words of the phrase it ends.
+        let mut ordered: Vec<(&String, f32, &[usize], &[String])> = weights
             .iter()
-            .filter_map(|(t, w)| Some((t, *w, self.groups_of.get(t)?.as_slice())))
+            .filter_map(|(t, w)| Some((t, *w, self.groups_of.get(t)?.as_slice(), &[][..])))
             .collect();
         // A phrase the evidence has all the words of stands for its group, through its
-        // last word.
+        // last word; the group's words cover each of its words.
         for (phrase, g) in &self.phrases {
             let least = phrase
                 .iter()
@@ -89,28 +90,44 @@ impl Synonyms {
             if let (Some(weight), Some(last)) = (least, phrase.last())
                 && let Some((term, _)) = weights.get_key_value(last)
             {
-                ordered.push((term, weight, std::slice::from_ref(g)));
+                ordered.push((term, weight, std::slice::from_ref(g), phrase));
             }
         }
         ordered.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-        for (term, weight, groups) in ordered {
+        for (term, weight, groups, phrase) in ordered {
             for &g in groups {
                 for member in &self.groups[g] {
-                    if member != term && !weights.contains_key(member) {
-                        let w = weight * EXPANSION_WEIGHT;
-                        let e = out.entry(member.clone()).or_insert((0.0, term.clone()));
-                        if w > e.0 {
-                            *e = (w, term.clone());
+                    if member == term || weights.contains_key(member) {
+                        continue;
+                    }
+                    let e = out.entry(member.clone()).or_insert_with(|| Expansion {
+                        term: member.clone(),
+                        weight: weight * EXPANSION_WEIGHT,
+                        of: Vec::new(),
+                    });
+                    for word in std::iter::once(term).chain(phrase) {
+                        if !e.of.contains(word) {
+                            e.of.push(word.clone());
                         }
                     }
                 }
             }
         }
-        let mut v: Vec<(String, f32, String)> =
-            out.into_iter().map(|(k, (w, of))| (k, w, of)).collect();
-        v.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut v: Vec<Expansion> = out.into_values().collect();
+        v.sort_by(|a, b| a.term.cmp(&b.term));
         v
     }
+}
+
+/// A term searched for because the evidence has a synonym of it.
+#[derive(Debug)]
+pub(crate) struct Expansion {
+    pub(crate) term: String,
+    /// The weight of the strongest evidence term it stands for, times `EXPANSION_WEIGHT`.
+    pub(crate) weight: f32,
+    /// The evidence's terms it stands for, strongest first: a problem using the expansion
+    /// covers them. A phrase (`does not exist`) is covered word by word.
+    pub(crate) of: Vec<String>,
 }
 
 #[cfg(test)]
@@ -128,10 +145,10 @@ mod tests {
         w.insert("sluggish".to_owned(), 1.0);
         let e = s.expand(&w);
         assert!(
-            e.iter().any(|(t, _, of)| t == "latenc" && of == "sluggish"),
+            e.iter().any(|x| x.term == "latenc" && x.of == ["sluggish"]),
             "{e:?}"
         );
-        assert!(e.iter().all(|(_, w, _)| *w < 0.5));
+        assert!(e.iter().all(|x| x.weight < 0.5));
     }
 
     /// The terms the synonyms add to a text's own.
@@ -144,7 +161,7 @@ mod tests {
         Synonyms::new(&mut a)
             .expand(&words)
             .into_iter()
-            .map(|(t, _, _)| t)
+            .map(|x| x.term)
             .collect()
     }
 
@@ -154,6 +171,23 @@ mod tests {
         assert!(e.iter().any(|t| t == "miss"), "{e:?}");
         let e = expanded("the region column exists");
         assert!(!e.iter().any(|t| t == "miss"), "{e:?}");
+    }
+
+    #[test]
+    fn a_problem_using_the_group_covers_every_word_of_the_phrase() {
+        let mut a = analyzer();
+        let words: HashMap<String, f32> =
+            crate::analyzer::terms(&mut a, "column \"region\" does not exist")
+                .into_iter()
+                .map(|t| (t, 1.0))
+                .collect();
+        let e = Synonyms::new(&mut a).expand(&words);
+        let missing = e
+            .iter()
+            .find(|x| x.term == "miss")
+            .expect("expands to missing");
+        // `does` and `exist`: the section titled "Missing columns" covers both.
+        assert_eq!(missing.of, ["exist", "doe"]);
     }
 
     #[test]
