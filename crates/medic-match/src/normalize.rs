@@ -341,8 +341,8 @@ pub(crate) fn mask(text: &str) -> String {
 /// Ids and quantities in evidence: UUIDs, hex ids of eight or more characters, dates, and
 /// numbers with a unit (`0.47s`, `3.9G`, `95th`, `13.1%`, Go's `3m14.603125s`), times
 /// (ISO 8601, access logs', HTTP's), versions (`1.11.1`, `go1.20.7`) and numbers of seven
-/// or more digits (ids; codes are shorter). Hex codes stay: `0x0000007E` and `0xC0000005` name
-/// errors.
+/// or more digits (ids; codes are shorter), and structured fields' numbers. Hex codes
+/// stay: `0x0000007E` and `0xC0000005` name errors.
 static VALUES: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?xi)
@@ -357,6 +357,7 @@ static VALUES: LazyLock<Regex> = LazyLock::new(|| {
         | \b(?:go|v)?\d{{1,3}}\.\d+\.\d+(?:-[\w.]+)?\b       # versions: 1.11.1, go1.20.7, v0.29.2-rc.1
         | \b\d{{7,}}\b                                     # long numbers are ids, not codes
         | -(?P<generated>[{POD_ALPHABET}]{{5}}|[{POD_ALPHABET}]{{8,10}})\b  # pod and replica-set suffixes
+        | \b(?P<key>[a-z][a-z_]*)=\d+\b                      # a field's number: rows=184
         ",
     ))
     .expect("valid regex")
@@ -381,6 +382,19 @@ pub(crate) fn without_values(text: &str) -> std::borrow::Cow<'_, str> {
                 format!(" {} ", port.as_str())
             } else {
                 " ".to_owned()
+            };
+        }
+        // A structured field's number is a measurement (`rows_returned=184`,
+        // `elapsed_ms=4113`), unless the field holds a code (`status=502`, `exit_code=137`).
+        if let Some(key) = c.name("key") {
+            let key = key.as_str();
+            let code = ["code", "status", "errno", "exit", "signal"]
+                .iter()
+                .any(|k| key.contains(k));
+            return if code {
+                m.to_owned()
+            } else {
+                format!("{key}= ")
             };
         }
         // Kubernetes draws the suffixes of pod names from an alphabet without vowels; one
@@ -680,6 +694,16 @@ mod tests {
                 "x509 on ec2 at deadbeef 503 p95th 95th 13.1% 2026-10-01 sha 3f9a1c2b ffffff01"
             ),
             "x509 on ec2 at deadbeef 503 p95th       sha    "
+        );
+    }
+
+    #[test]
+    fn a_fields_number_is_a_value_unless_the_field_holds_a_code() {
+        assert_eq!(
+            without_values(
+                "slow statement rows_returned=184 elapsed_ms=4113 status=502 exit_code=137"
+            ),
+            "slow statement rows_returned=  elapsed_ms=  status=502 exit_code=137"
         );
     }
 
