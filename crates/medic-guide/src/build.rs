@@ -981,6 +981,8 @@ impl Acc {
                 } => {
                     let commands = self.block_commands(lang, text, *content_line);
                     if commands.is_empty() {
+                        self.code.push_str(text);
+                        self.code.push('\n');
                         s.snippets.push(Snippet {
                             lang: lang.clone(),
                             text: text.clone(),
@@ -1252,6 +1254,19 @@ fn code_spans(text: &str) -> impl Iterator<Item = &str> {
 mod tests {
     use super::has_placeholder;
     use crate::SignalKind;
+
+    #[test]
+    fn snippets_inside_list_items_are_the_problems_code() {
+        let guide = crate::parse(
+            "p.md",
+            "# Plugins\n\n## Environment variable issues\n\n**Solutions:**\n\n\
+             1. **Use proper expansion:**\n   ```yaml\n   token: \"${PLUGIN_TOKEN}\"\n   ```\n\n\
+             ```yaml\nport: 8090\n```\n",
+        );
+        let code = &guide.problems[0].code;
+        assert!(code.contains("${PLUGIN_TOKEN}"), "{code:?}");
+        assert!(code.contains("port: 8090"), "{code:?}");
+    }
 
     #[test]
     fn headings_with_placeholders_are_message_templates() {
