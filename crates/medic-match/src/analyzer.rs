@@ -231,7 +231,8 @@ fn identifiers(text: &str) -> impl Iterator<Item = (usize, &str)> {
 
 /// The parts of an identifier: split at `_`, `-`, `.`, lower→upper case changes
 /// (`CrashLoop` → `Crash`, `Loop`) and acronym ends (`OOMKilled` → `OOM`, `Killed`).
-/// Digits stay with their letters (`x509`, `5xx`, `http2`).
+/// Digits stay with their letters (`x509`, `5xx`, `http2`), except a status class after a
+/// word (`Http5xx` → `Http`, `5xx`).
 fn parts(word: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     for (seg_start, seg) in split_keep_offsets(word, &['_', '-', '.']) {
@@ -244,7 +245,8 @@ fn parts(word: &str) -> Vec<(usize, &str)> {
             let boundary = (prev.is_lowercase() && cur.is_uppercase())
                 || (prev.is_uppercase()
                     && cur.is_uppercase()
-                    && next.is_some_and(char::is_lowercase));
+                    && next.is_some_and(char::is_lowercase))
+                || (prev.is_alphabetic() && status_class(&chars[i..]));
             if boundary {
                 let at = chars[i].0;
                 out.push((seg_start + start, &seg[start..at]));
@@ -256,6 +258,16 @@ fn parts(word: &str) -> Vec<(usize, &str)> {
         }
     }
     out
+}
+
+/// Whether characters begin with an HTTP status class that ends there or at a new word
+/// (`5xx` in `Http5xxErrorRate`): a word of its own, unlike the digits of `x509` or `http2`.
+fn status_class(chars: &[(usize, char)]) -> bool {
+    matches!(
+        chars,
+        [(_, '1'..='5'), (_, 'x' | 'X'), (_, 'x' | 'X'), rest @ ..]
+            if rest.first().is_none_or(|(_, c)| !c.is_lowercase())
+    )
 }
 
 fn split_keep_offsets<'a>(word: &'a str, seps: &[char]) -> Vec<(usize, &'a str)> {
@@ -299,6 +311,10 @@ mod tests {
             ["crossplane-system", "crossplan", "system"]
         );
         assert_eq!(t("x509 5xx"), ["x509", "5xx"]);
+        assert_eq!(
+            t("Http5xxErrors http2"),
+            ["http5xxerror", "http", "5xx", "error", "http2"]
+        );
     }
 
     #[test]
