@@ -419,13 +419,22 @@ pub(crate) fn without_values(text: &str) -> std::borrow::Cow<'_, str> {
     })
 }
 
-/// A URL: scheme, host, path and query.
-static URL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"(?i)\b[a-z][a-z0-9+.-]*://[^\s"'<>),]+"#).expect("valid regex"));
+/// A URL (scheme, host, path and query), or a host's domain name under a common top-level
+/// domain (`api.partner-payments.com`).
+static URL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?xi)
+          \b[a-z][a-z0-9+.-]*://[^\s"'<>),]+
+        | \b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|net|org|io|dev|app|cloud|co|us|eu|de|uk)\b
+        "#,
+    )
+    .expect("valid regex")
+});
 
-/// Where the URLs of a text are: their words count only where some guide uses them too
-/// (`storage.googleapis.com`, `/healthz`); the rest are addresses and ids (`/e/20/3o7r`).
-/// A bare `host:port` is not one: its host names what runs there (`mysql-replica-2:9104`).
+/// Where the URLs and domain names of a text are: their words count only where some guide
+/// uses them too (`storage.googleapis.com`, `/healthz`); the rest are addresses and ids
+/// (`/e/20/3o7r`, `api.partner-payments.com`). A bare `host:port` without a domain is not
+/// one: its host names what runs there (`mysql-replica-2:9104`).
 pub(crate) fn url_spans(text: &str) -> Vec<std::ops::Range<usize>> {
     URL.find_iter(text).map(|m| m.range()).collect()
 }
@@ -759,14 +768,16 @@ mod tests {
 
     #[test]
     fn urls_are_found_whole() {
-        let text =
-            "timed out (at: https://sqlalche.me/e/20/3o7r), GET http://10.0.0.1:8080/health?x=1 ok";
+        let text = "timed out (at: https://sqlalche.me/e/20/3o7r), GET http://10.0.0.1:8080/health?x=1 \
+             ok; HTTPSConnectionPool(host='api.partner-payments.com', port=443) \
+             requests.exceptions.ReadTimeout mysql-replica-2:9104";
         let urls: Vec<&str> = url_spans(text).into_iter().map(|r| &text[r]).collect();
         assert_eq!(
             urls,
             [
                 "https://sqlalche.me/e/20/3o7r",
-                "http://10.0.0.1:8080/health?x=1"
+                "http://10.0.0.1:8080/health?x=1",
+                "api.partner-payments.com"
             ]
         );
     }
