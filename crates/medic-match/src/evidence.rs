@@ -103,11 +103,20 @@ fn text_query(text: &str) -> Query {
     let mut messages = Vec::new();
     let mut quiet = Vec::new();
     let mut loud = Vec::new();
+    let mut after_frame = false;
     for line in text.lines() {
         if line.trim().is_empty() {
             continue;
         }
-        let LogLine { message, severity } = log_line(line);
+        let LogLine {
+            message,
+            mut severity,
+        } = log_line(line);
+        // The source line a Python frame shows is where the error happened, like the frame.
+        if after_frame && line.starts_with(char::is_whitespace) && severity != Severity::Loud {
+            severity = Severity::Quiet;
+        }
+        after_frame = crate::normalize::python_frame(line);
         let masked = mask(&message);
         if masked.is_empty() || !seen.insert(masked.clone()) {
             continue;
@@ -305,7 +314,23 @@ fn expression_metrics(url: &str) -> BTreeSet<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{expression_metrics, runbook_stem};
+    use super::{expression_metrics, runbook_stem, text_query};
+
+    #[test]
+    fn a_python_frames_source_line_is_context() {
+        let q = text_query(
+            "ERROR:    Exception in ASGI application\n\
+             Traceback (most recent call last):\n  \
+             File \"/app/api/users.py\", line 41, in get_user\n    \
+             response = self.table.get_item(Key={\"id\": user_id})\n\
+             botocore.errorfactory.ResourceNotFoundException: Requested resource not found",
+        );
+        // The messages weighed in full: the error and the exception, not the frame's code.
+        let (messages, _) = &q.pieces[0];
+        assert!(messages.contains("ResourceNotFoundException"), "{messages}");
+        assert!(!messages.contains("get_item"), "{messages}");
+        assert!(!messages.contains("Traceback"), "{messages}");
+    }
 
     #[test]
     fn runbook_urls() {

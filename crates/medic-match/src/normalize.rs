@@ -91,6 +91,16 @@ fn severity_of(level: &str) -> Severity {
     }
 }
 
+/// A Python traceback's frame line (`File "…", line 41, in get_user`): the indented line
+/// after it is the frame's source code.
+static PYTHON_FRAME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"^\s*File\s+"[^"]*",\s+line\s+\d+"#).expect("valid regex"));
+
+/// Whether a line is a Python traceback's frame line.
+pub(crate) fn python_frame(line: &str) -> bool {
+    PYTHON_FRAME.is_match(line)
+}
+
 /// A log line reduced to its message, or the line as it is when it is not a log line.
 pub(crate) fn log_message(line: &str) -> String {
     log_line(line).message
@@ -128,8 +138,9 @@ impl LogLine {
 }
 
 /// Stack frames (Java `at …(File.java:12)`, Python `File "…", line 41, in f`, Go
-/// `pkg.(*T).m(0xc000…)` and `/src/file.go:123 +0x1d`, `goroutine 87 [running]:`) and
-/// `… 12 more`: where the error happened, not what it is.
+/// `pkg.(*T).m(0xc000…)` and `/src/file.go:123 +0x1d`, `goroutine 87 [running]:`), `… 12
+/// more` and Python's `Traceback (most recent call last):`: where the error happened, not
+/// what it is.
 static STACK_FRAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r#"(?x)^\s*(?:
@@ -137,6 +148,7 @@ static STACK_FRAME: LazyLock<Regex> = LazyLock::new(|| {
           | File\s+"[^"]*",\s+line\s+\d+
           | [\w./-]+\.go:\d+(?:\s+\+0x[0-9a-f]+)?\s*$
           | goroutine\s+\d+\s+\[
+          | Traceback\s+\(most\s+recent\s+call\s+last\):\s*$
           | [\w./*()-]+\((?:0x[0-9a-f]+|\{[^}]*\}|[,\s.])*\)\s*$
           | \.\.\.\s+\d+\s+more\s*$
         )"#,
@@ -642,6 +654,7 @@ mod tests {
             "github.com/acme/khook/internal/plugin.(*Source).handle(0xc000512000, {0x1f3e2a0, 0xc0004a6000})",
             "\t/src/internal/plugin/webhook.go:88 +0x1d",
             "goroutine 87 [running]:",
+            "Traceback (most recent call last):",
         ] {
             assert_eq!(log_line(frame).severity, Severity::Quiet, "{frame}");
         }
