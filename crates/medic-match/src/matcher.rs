@@ -1014,8 +1014,8 @@ const COVERAGE_SHARE_MIN: f32 = 0.6;
 /// A problem that covers less than that is still trusted when it scores this many times
 /// the next one, covers at least this share of the evidence, and at most this share of the
 /// evidence is unknown to every guide.
-const LEAD_FACTOR: f32 = 2.5;
-const LEAD_COVERAGE_MIN: f32 = 0.25;
+const LEAD_FACTOR: f32 = 2.0;
+const LEAD_COVERAGE_MIN: f32 = 0.2;
 const LEAD_UNKNOWN_MAX: f32 = 0.3;
 
 /// The alert labels a problem names: each label's index, and whether the problem's
