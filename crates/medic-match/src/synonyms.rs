@@ -19,6 +19,9 @@ pub(crate) struct Synonyms {
     /// Multi-word entries (`does not exist`) as their terms, with their group: the group
     /// applies when the evidence has all of the terms.
     phrases: Vec<(Vec<String>, usize)>,
+    /// Entries that stop words leave one word of (`log in`, `not found`), lower-case, with
+    /// their term and group: the group applies when the evidence has the words as written.
+    literals: Vec<(String, String, usize)>,
 }
 
 impl Synonyms {
@@ -26,6 +29,7 @@ impl Synonyms {
         let mut groups = Vec::new();
         let mut groups_of: HashMap<String, Vec<usize>> = HashMap::new();
         let mut phrases = Vec::new();
+        let mut literals = Vec::new();
         for line in include_str!("synonyms.txt").lines() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -37,14 +41,17 @@ impl Synonyms {
                 let entry_terms = terms(analyzer, entry);
                 // A single word triggers an expansion; a phrase does when the evidence has
                 // all its words. A phrase that stop words leave one word of (`log in` →
-                // log, `time out` → time) is only added: that word alone is too common to
-                // stand for the group.
+                // log, `not found` → found) does only as written: that word alone is too
+                // common to stand for the group (a log is not about logging in).
                 let one_word = entry.split_whitespace().count() == 1;
                 if entry_terms.len() == 1 && one_word {
                     groups_of
                         .entry(entry_terms[0].clone())
                         .or_default()
                         .push(id);
+                } else if entry_terms.len() == 1 {
+                    let words: Vec<&str> = entry.split_whitespace().collect();
+                    literals.push((words.join(" ").to_lowercase(), entry_terms[0].clone(), id));
                 } else if entry_terms.len() > 1 {
                     phrases.push((entry_terms.clone(), id));
                 }
@@ -68,11 +75,13 @@ impl Synonyms {
             groups_of,
             groups,
             phrases,
+            literals,
         }
     }
 
-    /// The expansions of weighted query terms, by term.
-    pub(crate) fn expand(&self, weights: &HashMap<String, f32>) -> Vec<Expansion> {
+    /// The expansions of weighted query terms, by term; `text` is the evidence as written,
+    /// lower-case, words separated by single spaces.
+    pub(crate) fn expand(&self, weights: &HashMap<String, f32>, text: &str) -> Vec<Expansion> {
         let mut out: HashMap<String, Expansion> = HashMap::new();
         // In a fixed order, so ties resolve the same way in every process: the evidence's
         // term, its weight, its groups, and the words of the phrase it ends.
@@ -91,6 +100,13 @@ impl Synonyms {
                 && let Some((term, _)) = weights.get_key_value(last)
             {
                 ordered.push((term, weight, std::slice::from_ref(g), phrase));
+            }
+        }
+        for (written, term, g) in &self.literals {
+            if let Some((term, weight)) = weights.get_key_value(term)
+                && contains_words(text, written)
+            {
+                ordered.push((term, *weight, std::slice::from_ref(g), &[][..]));
             }
         }
         ordered.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
@@ -119,6 +135,25 @@ impl Synonyms {
     }
 }
 
+/// Whether text has the words, whole, one after the other.
+fn contains_words(text: &str, words: &str) -> bool {
+    text.match_indices(words).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + words.len()..].chars().next();
+        before.is_none_or(|c| !c.is_alphanumeric()) && after.is_none_or(|c| !c.is_alphanumeric())
+    })
+}
+
+/// The evidence's text as `expand` reads it: lower-case, words separated by single spaces.
+pub(crate) fn written(texts: &[&str]) -> String {
+    texts
+        .iter()
+        .flat_map(|t| t.split_whitespace())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
 /// A term searched for because the evidence has a synonym of it.
 #[derive(Debug)]
 pub(crate) struct Expansion {
@@ -143,7 +178,7 @@ mod tests {
         let s = Synonyms::new(&mut a);
         let mut w = HashMap::new();
         w.insert("sluggish".to_owned(), 1.0);
-        let e = s.expand(&w);
+        let e = s.expand(&w, "sluggish");
         assert!(
             e.iter().any(|x| x.term == "latenc" && x.of == ["sluggish"]),
             "{e:?}"
@@ -159,7 +194,7 @@ mod tests {
             .map(|t| (t, 1.0))
             .collect();
         Synonyms::new(&mut a)
-            .expand(&words)
+            .expand(&words, &super::written(&[text]))
             .into_iter()
             .map(|x| x.term)
             .collect()
@@ -181,7 +216,7 @@ mod tests {
                 .into_iter()
                 .map(|t| (t, 1.0))
                 .collect();
-        let e = Synonyms::new(&mut a).expand(&words);
+        let e = Synonyms::new(&mut a).expand(&words, "column \"region\" does not exist");
         let missing = e
             .iter()
             .find(|x| x.term == "miss")
@@ -191,11 +226,13 @@ mod tests {
     }
 
     #[test]
-    fn a_phrase_stop_words_leave_one_word_of_does_not_expand() {
+    fn a_phrase_stop_words_leave_one_word_of_expands_only_as_written() {
         // `log in` is in the sign-in group; a log is not about signing in.
         let e = expanded("the api logs show errors");
         assert!(!e.iter().any(|t| t == "authent"), "{e:?}");
         let e = expanded("users cannot sign in");
+        assert!(e.iter().any(|t| t == "authent"), "{e:?}");
+        let e = expanded("the sign shows in red");
         assert!(!e.iter().any(|t| t == "authent"), "{e:?}");
         let e = expanded("users cannot login");
         assert!(e.iter().any(|t| t == "authent"), "{e:?}");
