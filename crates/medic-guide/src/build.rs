@@ -981,13 +981,7 @@ impl Acc {
                 } => {
                     let commands = self.block_commands(lang, text, *content_line);
                     if commands.is_empty() {
-                        self.code.push_str(text);
-                        self.code.push('\n');
-                        s.snippets.push(Snippet {
-                            lang: lang.clone(),
-                            text: text.clone(),
-                            span: *span,
-                        });
+                        s.snippets.push(self.snippet(lang, text, *span));
                     } else {
                         s.commands.extend(commands);
                     }
@@ -1029,16 +1023,22 @@ impl Acc {
         commands
     }
 
+    /// A code block that is not commands: kept with its step, and its text added to the
+    /// problem's code for matching.
+    fn snippet(&mut self, lang: &str, text: &str, span: Span) -> Snippet {
+        self.code.push_str(text);
+        self.code.push('\n');
+        Snippet {
+            lang: lang.to_owned(),
+            text: text.to_owned(),
+            span,
+        }
+    }
+
     fn code(&mut self, lang: &str, text: &str, span: Span, content_line: usize) {
         let commands = self.block_commands(lang, text, content_line);
         if commands.is_empty() {
-            self.code.push_str(text);
-            self.code.push('\n');
-            let snippet = Snippet {
-                lang: lang.to_owned(),
-                text: text.to_owned(),
-                span,
-            };
+            let snippet = self.snippet(lang, text, span);
             match self.part {
                 Part::In(
                     PartKind::Fixes

@@ -522,10 +522,9 @@ impl Matcher {
         weights.retain(|t, _| !self.is_value(t));
         // Words that mean the same to an on-call engineer: searched at a lower weight,
         // and a problem using one of them covers the evidence's word.
-        let texts: Vec<&str> = query.pieces.iter().map(|(t, _)| t.as_str()).collect();
-        let expansions = self
-            .synonyms
-            .expand(&weights, &crate::synonyms::written(&texts));
+        let expansions = self.synonyms.expand(&weights, || {
+            crate::synonyms::written(query.pieces.iter().map(|(t, _)| t.as_str()))
+        });
         let mut ranked: Vec<(String, f32, f32)> = weights
             .into_iter()
             .map(|(t, w)| {

@@ -111,7 +111,7 @@ pub(crate) fn log_message(line: &str) -> String {
 /// evaluation sets, they pull matches towards whatever the logger is named after.
 pub(crate) fn log_line(line: &str) -> LogLine {
     let mut reduced = reduce(line);
-    if reduced.severity != Severity::Loud && STACK_FRAME.is_match(line) {
+    if reduced.severity != Severity::Loud && (STACK_FRAME.is_match(line) || python_frame(line)) {
         // A stack frame is where an error happened, not what it is.
         reduced.severity = Severity::Quiet;
     }
@@ -137,15 +137,14 @@ impl LogLine {
     }
 }
 
-/// Stack frames (Java `at …(File.java:12)`, Python `File "…", line 41, in f`, Go
-/// `pkg.(*T).m(0xc000…)` and `/src/file.go:123 +0x1d`, `goroutine 87 [running]:`), `… 12
-/// more` and Python's `Traceback (most recent call last):`: where the error happened, not
-/// what it is.
+/// Stack frames (Java `at …(File.java:12)`, Go `pkg.(*T).m(0xc000…)` and
+/// `/src/file.go:123 +0x1d`, `goroutine 87 [running]:`), `… 12 more` and Python's
+/// `Traceback (most recent call last):`: where the error happened, not what it is. Python's
+/// frame lines are `PYTHON_FRAME`.
 static STACK_FRAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r#"(?x)^\s*(?:
             at\s+[\w$.<>/-]+\(.*\)\s*$
-          | File\s+"[^"]*",\s+line\s+\d+
           | [\w./-]+\.go:\d+(?:\s+\+0x[0-9a-f]+)?\s*$
           | goroutine\s+\d+\s+\[
           | Traceback\s+\(most\s+recent\s+call\s+last\):\s*$

@@ -82,7 +82,8 @@ fn fragments(value: &str) -> Vec<String> {
         .collect()
 }
 
-fn word_boundary(text: &str, start: usize, end: usize) -> bool {
+/// Whether `text[start..end]` is whole words: no letter or digit right before or after.
+pub(crate) fn word_boundary(text: &str, start: usize, end: usize) -> bool {
     let before = text[..start].chars().next_back();
     let after = text[end..].chars().next();
     let ok = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use tantivy::tokenizer::TextAnalyzer;
 
 use crate::analyzer::terms;
+use crate::signals::word_boundary;
 
 /// How much an expansion counts next to the word the evidence used.
 const EXPANSION_WEIGHT: f32 = 0.25;
@@ -79,9 +80,13 @@ impl Synonyms {
         }
     }
 
-    /// The expansions of weighted query terms, by term; `text` is the evidence as written,
-    /// lower-case, words separated by single spaces.
-    pub(crate) fn expand(&self, weights: &HashMap<String, f32>, text: &str) -> Vec<Expansion> {
+    /// The expansions of weighted query terms, by term; `text` gives the evidence as
+    /// `written` reads it, asked for only when a phrase must be found as written.
+    pub(crate) fn expand(
+        &self,
+        weights: &HashMap<String, f32>,
+        text: impl FnOnce() -> String,
+    ) -> Vec<Expansion> {
         let mut out: HashMap<String, Expansion> = HashMap::new();
         // In a fixed order, so ties resolve the same way in every process: the evidence's
         // term, its weight, its groups, and the words of the phrase it ends.
@@ -102,10 +107,16 @@ impl Synonyms {
                 ordered.push((term, weight, std::slice::from_ref(g), phrase));
             }
         }
+        let mut text = Some(text);
+        let mut evidence = String::new();
         for (written, term, g) in &self.literals {
-            if let Some((term, weight)) = weights.get_key_value(term)
-                && contains_words(text, written)
-            {
+            let Some((term, weight)) = weights.get_key_value(term) else {
+                continue;
+            };
+            if let Some(read) = text.take() {
+                evidence = read();
+            }
+            if contains_words(&evidence, written) {
                 ordered.push((term, *weight, std::slice::from_ref(g), &[][..]));
             }
         }
@@ -137,18 +148,15 @@ impl Synonyms {
 
 /// Whether text has the words, whole, one after the other.
 fn contains_words(text: &str, words: &str) -> bool {
-    text.match_indices(words).any(|(at, _)| {
-        let before = text[..at].chars().next_back();
-        let after = text[at + words.len()..].chars().next();
-        before.is_none_or(|c| !c.is_alphanumeric()) && after.is_none_or(|c| !c.is_alphanumeric())
-    })
+    text.match_indices(words)
+        .any(|(at, _)| word_boundary(text, at, at + words.len()))
 }
 
-/// The evidence's text as `expand` reads it: lower-case, words separated by single spaces.
-pub(crate) fn written(texts: &[&str]) -> String {
+/// Evidence text as `expand` reads it: lower-case, words separated by single spaces.
+pub(crate) fn written<'a>(texts: impl IntoIterator<Item = &'a str>) -> String {
     texts
-        .iter()
-        .flat_map(|t| t.split_whitespace())
+        .into_iter()
+        .flat_map(str::split_whitespace)
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
@@ -178,7 +186,7 @@ mod tests {
         let s = Synonyms::new(&mut a);
         let mut w = HashMap::new();
         w.insert("sluggish".to_owned(), 1.0);
-        let e = s.expand(&w, "sluggish");
+        let e = s.expand(&w, || "sluggish".to_owned());
         assert!(
             e.iter().any(|x| x.term == "latenc" && x.of == ["sluggish"]),
             "{e:?}"
@@ -194,7 +202,7 @@ mod tests {
             .map(|t| (t, 1.0))
             .collect();
         Synonyms::new(&mut a)
-            .expand(&words, &super::written(&[text]))
+            .expand(&words, || super::written([text]))
             .into_iter()
             .map(|x| x.term)
             .collect()
@@ -216,7 +224,7 @@ mod tests {
                 .into_iter()
                 .map(|t| (t, 1.0))
                 .collect();
-        let e = Synonyms::new(&mut a).expand(&words, "column \"region\" does not exist");
+        let e = Synonyms::new(&mut a).expand(&words, String::new);
         let missing = e
             .iter()
             .find(|x| x.term == "miss")
