@@ -3,9 +3,11 @@
 //! contains (Aho–Corasick over masked phrases) or which contain it.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use medic_guide::{Guide, SignalKind};
+use regex::Regex;
 
 use crate::normalize::mask;
 
@@ -48,8 +50,47 @@ fn phrase_kind(kind: SignalKind) -> bool {
     matches!(kind, SignalKind::ErrorText | SignalKind::LogTemplate)
 }
 
-/// Splits a signal at its placeholders (`<pod>`, `{name}`, `…`, `xxx`).
+/// Splits a signal at its placeholders (`<pod>`, `{name}`, `…`, `xxx`). A quoted name in
+/// a message is a value too (`by zone "one"`, `for user 'app'`), when the words around it
+/// are each telling enough to stand as fragments: `limiting requests, excess: 1.000 by zone
+/// "one"` then meets the same line with zone `"api_per_ip"`. `column "x" does not exist`
+/// keeps its name: `column` alone would not say which message it is.
 fn fragments(value: &str) -> Vec<String> {
+    let plain = placeheld(value);
+    let unquoted = unquote(value);
+    if unquoted != value {
+        let pieces = placeheld(&unquoted);
+        let kept: usize = pieces.iter().filter(|p| specific(p)).count();
+        let words: usize = pieces.iter().map(|p| p.split(' ').count()).sum();
+        if kept == pieces.iter().filter(|p| !p.is_empty()).count() && kept > 0 && words >= 4 {
+            return pieces.into_iter().filter(|p| specific(p)).collect();
+        }
+    }
+    plain.into_iter().filter(|p| specific(p)).collect()
+}
+
+/// A fragment long enough to say which message it is part of.
+fn specific(fragment: &str) -> bool {
+    !fragment.is_empty() && (fragment.split(' ').count() >= 2 || fragment.len() >= 8)
+}
+
+/// The signal with each quoted span (`"one"`, `'app'`) as a placeholder. An apostrophe
+/// inside a word (`can't`) is not a quote.
+fn unquote(value: &str) -> String {
+    static QUOTED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#""[^"\n]{1,80}"|(?:^|[\s(=:])'[^'\n]{1,80}'"#).expect("valid regex")
+    });
+    QUOTED
+        .replace_all(value, |c: &regex::Captures| {
+            let m = &c[0];
+            let lead: String = m.chars().take_while(|c| !matches!(c, '"' | '\'')).collect();
+            format!("{lead}<>")
+        })
+        .into_owned()
+}
+
+/// Masked pieces between placeholders, empty ones included.
+fn placeheld(value: &str) -> Vec<String> {
     let mut parts = Vec::new();
     let mut current = String::new();
     let mut depth = 0usize;
@@ -78,7 +119,6 @@ fn fragments(value: &str) -> Vec<String> {
                 .map(|words| words.join(" "))
                 .collect::<Vec<_>>()
         })
-        .filter(|p| p.split(' ').count() >= 2 || p.len() >= 8)
         .collect()
 }
 
@@ -262,11 +302,23 @@ mod tests {
         );
         assert_eq!(
             fragments("Failed to pull image \"<registry>/app:1.0\": connect: connection refused"),
-            [
-                "failed to pull image",
-                "/app:#: connect: connection refused"
-            ]
+            ["failed to pull image", ": connect: connection refused"]
         );
+        // A quoted name is a value when the words around it stand on their own …
+        assert_eq!(
+            fragments("limiting requests, excess: 1.000 by zone \"one\""),
+            ["limiting requests excess: # by zone"]
+        );
+        assert_eq!(
+            fragments("password authentication failed for user 'app'"),
+            ["password authentication failed for user"]
+        );
+        // … and not when they would not: `column` alone says nothing.
+        assert_eq!(
+            fragments("column \"allowed_regions\" does not exist"),
+            ["column allowed_regions does not exist"]
+        );
+        assert_eq!(fragments("can't connect"), ["cant connect"]);
         assert_eq!(
             fragments("notification service 'xxxx' is not supported"),
             ["notification service", "is not supported"]
