@@ -673,17 +673,21 @@ impl Matcher {
             // A long section covers more of any evidence by chance: its words count for less.
             let length = 1.0 + LENGTH_PENALTY * (1.0 + e.all.0.len() as f32 / 100.0).ln();
             let score = text * (0.4 + c.coverage).powf(1.5) / length + 2.0 * (bonus + label_bonus);
+            // A long section covers more of any evidence by chance, a short one less: the
+            // coverage judged is measured against a section of 100 distinct terms.
+            let judged = (c.coverage
+                - SIZE_COVERAGE * (e.all.0.len().max(1) as f32 / SIZE_REFERENCE).ln())
+            .max(0.0);
             // Trusted when exact evidence backs it, or when it covers enough of the evidence
             // and the evidence is not mostly about things no guide mentions.
             let accepted = strong
-                || (c.coverage >= COVERAGE_MIN && unknown <= UNKNOWN_MAX)
-                || (c.coverage >= COVERAGE_FLOOR
-                    && c.coverage / (c.coverage + unknown) >= COVERAGE_SHARE_MIN);
+                || (judged >= COVERAGE_MIN && unknown <= UNKNOWN_MAX)
+                || (judged >= COVERAGE_FLOOR && judged / (judged + unknown) >= COVERAGE_SHARE_MIN);
             // Otherwise trusted only far ahead of every other problem, when it still covers
             // a fair share of evidence that is mostly about what the guides know.
             let trust = if accepted {
                 Trust::Trusted
-            } else if c.coverage >= LEAD_COVERAGE_MIN && unknown <= LEAD_UNKNOWN_MAX {
+            } else if judged >= LEAD_COVERAGE_MIN && unknown <= LEAD_UNKNOWN_MAX {
                 Trust::IfFarAhead
             } else {
                 Trust::Untrusted
@@ -1011,7 +1015,13 @@ impl Matcher {
 const COVERAGE_MIN: f32 = 0.35;
 const UNKNOWN_MAX: f32 = 0.4;
 const COVERAGE_FLOOR: f32 = 0.3;
-const COVERAGE_SHARE_MIN: f32 = 0.6;
+const COVERAGE_SHARE_MIN: f32 = 0.7;
+
+/// How much a section's length moves the coverage it is judged on: this times the log of
+/// its distinct terms over [`SIZE_REFERENCE`] is taken off (a section of 340 terms loses
+/// 0.10, one of 30 gains 0.10).
+const SIZE_COVERAGE: f32 = 0.08;
+const SIZE_REFERENCE: f32 = 100.0;
 
 /// A problem that covers less than that is still trusted when it scores this many times
 /// the next one, covers at least this share of the evidence, and at most this share of the
@@ -1177,6 +1187,33 @@ mod tests {
             "{found:?}"
         );
         assert!(!found[0].reasons.is_empty());
+    }
+
+    #[test]
+    fn a_long_section_needs_more_of_the_evidence_than_a_short_one() {
+        // The same three words of the evidence, in a section of a few terms and in one of
+        // four hundred: the short one is trusted, the long one covers them by chance.
+        let short = "# Store\n\n## Quorum lost\n\n**Symptoms**\n\n- Members lose quorum.\n\n\
+                     ## Slow disk\n\n**Symptoms**\n\n- Fsync takes long.\n";
+        let letter = |i: u32| char::from_digit(10 + i % 26, 36).unwrap_or('z');
+        let filler: Vec<String> = (0..400u32)
+            .map(|i| format!("term{}{}x", letter(i), letter(i / 26)))
+            .collect();
+        let long = short.replace(
+            "- Members lose quorum.\n",
+            &format!("- Members lose quorum.\n\n{}\n", filler.join(" ")),
+        );
+        let evidence =
+            Evidence::Text("quorum lost while members restarted during the storage outage".into());
+        let found = |guide: &str| {
+            Matcher::new(&[medic_guide::parse("store.md", guide)])
+                .unwrap()
+                .search(&evidence, 3)
+                .first()
+                .map(|m| m.id.clone())
+        };
+        assert_eq!(found(short).as_deref(), Some("store.md#quorum-lost"));
+        assert_eq!(found(&long), None);
     }
 
     #[test]
