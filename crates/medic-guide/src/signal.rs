@@ -83,6 +83,10 @@ pub const K8S_REASONS: &[&str] = &[
     "OutOfmemory",
 ];
 
+/// Pod phases that are a reason when a guide quotes them (`Pending`, "Pending"); in prose
+/// the word is too common to be one.
+const QUOTED_PHASES: &[&str] = &["Pending"];
+
 mod find {
     //! Finding signals in prose and sample output.
 
@@ -90,7 +94,7 @@ mod find {
 
     use regex::Regex;
 
-    use super::{K8S_REASONS, Signal, SignalKind};
+    use super::{K8S_REASONS, QUOTED_PHASES, Signal, SignalKind};
     use crate::span::Span;
 
     static QUOTED: LazyLock<Regex> = LazyLock::new(|| {
@@ -206,7 +210,7 @@ mod find {
         {
             return;
         }
-        if K8S_REASONS.contains(&code) {
+        if K8S_REASONS.contains(&code) || QUOTED_PHASES.contains(&code) {
             push(out, SignalKind::K8sReason, code, span);
         } else if TEMPLATE.is_match(code) && code.contains(' ') {
             push(out, SignalKind::LogTemplate, code, span);
@@ -267,8 +271,8 @@ mod find {
         if value.is_empty() {
             return;
         }
-        // A Kubernetes reason is one whatever quoted it.
-        let kind = if K8S_REASONS.contains(&value) {
+        // A Kubernetes reason is one whatever quoted it; a pod's phase when quoted.
+        let kind = if K8S_REASONS.contains(&value) || QUOTED_PHASES.contains(&value) {
             SignalKind::K8sReason
         } else {
             kind
@@ -285,3 +289,24 @@ mod find {
 }
 
 pub(crate) use find::{codes, in_code_span, in_metrics, in_output, in_prose, push};
+
+#[cfg(test)]
+mod tests {
+    use super::SignalKind;
+
+    #[test]
+    fn a_quoted_pod_phase_is_a_reason_and_the_word_in_prose_is_not() {
+        let guide = crate::parse(
+            "pods.md",
+            "# Pods\n\n## Stuck pods\n\n**Symptoms**\n\n- Pending requests pile up.\n\
+             - Pods stay in \"Pending\".\n",
+        );
+        let reasons: Vec<(&str, usize)> = guide.problems[0]
+            .signals
+            .iter()
+            .filter(|s| s.kind == SignalKind::K8sReason)
+            .map(|s| (s.value.as_str(), s.span.line))
+            .collect();
+        assert_eq!(reasons, [("Pending", 8)]);
+    }
+}
