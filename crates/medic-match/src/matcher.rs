@@ -670,14 +670,14 @@ impl Matcher {
             // Text relevance relative to the best text match of this query, so exact signals
             // weigh the same against short and long evidence.
             let text = TEXT_SCALE * c.text / best_text;
-            // A long section covers more of any evidence by chance: its words count for less.
-            let length = 1.0 + LENGTH_PENALTY * (1.0 + e.all.0.len() as f32 / 100.0).ln();
-            let score = text * (0.4 + c.coverage).powf(1.5) / length + 2.0 * (bonus + label_bonus);
             // A long section covers more of any evidence by chance, a short one less: the
-            // coverage judged is measured against a section of 100 distinct terms.
+            // coverage that counts is measured against a section of 100 distinct terms, and
+            // a long section's text score counts for less.
             let judged = (c.coverage
                 - SIZE_COVERAGE * (e.all.0.len().max(1) as f32 / SIZE_REFERENCE).ln())
             .max(0.0);
+            let length = 1.0 + LENGTH_PENALTY * (1.0 + e.all.0.len() as f32 / 100.0).ln();
+            let score = text * (0.4 + judged).powf(1.5) / length + 2.0 * (bonus + label_bonus);
             // Trusted when exact evidence backs it, or when it covers enough of the evidence
             // and the evidence is not mostly about things no guide mentions.
             let accepted = strong
@@ -1044,7 +1044,7 @@ enum Trust {
 }
 
 /// How much a section's length (distinct terms, per hundred) discounts its text score.
-const LENGTH_PENALTY: f32 = 0.3;
+const LENGTH_PENALTY: f32 = 0.15;
 
 /// The text score of the best text match of a query, against which signal bonuses add up.
 const TEXT_SCALE: f32 = 100.0;
