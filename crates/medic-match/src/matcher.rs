@@ -300,11 +300,13 @@ impl Matcher {
         index.tokenizers().register(ANALYZER, analyzer.clone());
         let mut writer = index.writer_with_num_threads(1, 15_000_000)?;
         let mut entries = Vec::new();
+        let mut masked_texts = Vec::new();
         let mut vocabulary = Vocabulary::default();
         for guide in guides {
             let stem = guide.file_stem().to_lowercase();
             for p in &guide.problems {
                 let texts = part_texts(guide, p);
+                masked_texts.push(crate::normalize::mask(&texts.join("\n")));
                 let mut document = TantivyDocument::default();
                 let mut terms = Vec::with_capacity(texts.len());
                 let mut all = Vec::new();
@@ -356,7 +358,9 @@ impl Matcher {
         }
         writer.commit()?;
         let reader = index.reader()?;
-        let signals = SignalIndex::new(guides);
+        let mut signals = SignalIndex::new(guides);
+        // How many problems write each error text anywhere: the more, the more generic.
+        signals.spread_in(&masked_texts);
         let mut analyzer_for_synonyms = analyzer.clone();
         Ok(Self {
             reader,
@@ -892,7 +896,14 @@ impl Matcher {
                     .split(|c: char| !c.is_alphanumeric())
                     .any(|w| w == s.value.to_lowercase());
             let in_title = if heading { 2.0 } else { 1.0 };
-            let w = signal_weight(kind, s.masked.len()) * hit.strength * in_title;
+            // An error many guides write somewhere (`context deadline exceeded`) says less
+            // about which problem this is than one only this problem has.
+            let generic = if matches!(kind, SignalKind::ErrorText | SignalKind::LogTemplate) {
+                (s.text_spread as f32).sqrt().recip()
+            } else {
+                1.0
+            };
+            let w = signal_weight(kind, s.masked.len()) * hit.strength * in_title * generic;
             signal_bonus += w;
             // Evidence strong enough to trust a match on its own: an alert name, a
             // distinctive Kubernetes reason (`CrashLoopBackOff`, not `Pending`), or an error

@@ -25,6 +25,8 @@ pub(crate) struct Entry {
     pub(crate) line: usize,
     /// How many problems state the same (masked) signal: the fewer, the more telling.
     pub(crate) spread: usize,
+    /// How many problems' text has it anywhere (prose, commands, output), at least 1.
+    pub(crate) text_spread: usize,
 }
 
 /// A signal found in the evidence.
@@ -157,6 +159,7 @@ impl SignalIndex {
                         fragments,
                         line: s.span.line,
                         spread: 0,
+                        text_spread: 1,
                     });
                 }
                 problem += 1;
@@ -213,6 +216,37 @@ impl SignalIndex {
             automaton,
             owners,
             by_token,
+        }
+    }
+
+    /// Counts, for each phrase signal, the problems whose masked text has it.
+    pub(crate) fn spread_in(&mut self, texts: &[String]) {
+        let Some(ac) = &self.automaton else {
+            return;
+        };
+        let mut counts = vec![0usize; self.entries.len()];
+        for text in texts {
+            let mut found: HashMap<usize, Vec<bool>> = HashMap::new();
+            for m in ac.find_overlapping_iter(text.as_str()) {
+                if !word_boundary(text, m.start(), m.end()) {
+                    continue;
+                }
+                for &(entry, frag) in &self.owners[m.pattern().as_usize()] {
+                    let n = self.entries[entry].fragments.len().max(1);
+                    let seen = found.entry(entry).or_insert_with(|| vec![false; n]);
+                    if let Some(slot) = seen.get_mut(frag) {
+                        *slot = true;
+                    }
+                }
+            }
+            for (entry, seen) in found {
+                if seen.iter().all(|s| *s) {
+                    counts[entry] += 1;
+                }
+            }
+        }
+        for (e, c) in self.entries.iter_mut().zip(counts) {
+            e.text_spread = c.max(1);
         }
     }
 
@@ -292,7 +326,39 @@ impl SignalIndex {
 
 #[cfg(test)]
 mod tests {
-    use super::fragments;
+    use super::{SignalIndex, fragments};
+    use crate::normalize::mask;
+
+    #[test]
+    fn the_problems_that_write_an_error_anywhere_are_counted() {
+        let guide = medic_guide::parse(
+            "ops.md",
+            "# Ops\n\n## Alpha fails\n\n**Symptoms**\n\n- Alpha stops with `context deadline exceeded`.\n\n\
+             ## Beta fails\n\n**Symptoms**\n\n- Beta stops with `quota bucket overflowed`.\n",
+        );
+        let mut index = SignalIndex::new(std::slice::from_ref(&guide));
+        // The problems' texts: the two above, and three more that write the first error
+        // in prose (one without a word boundary, which does not count).
+        let texts = [
+            "Alpha fails: Alpha stops with `context deadline exceeded`.",
+            "Beta fails: Beta stops with `quota bucket overflowed`.",
+            "Registry hang: calls end with context deadline exceeded.",
+            "Etcd hang: writes fail (rpc error: context deadline exceeded)",
+            "Lookups hang: see xcontext deadline exceeded",
+        ]
+        .map(mask);
+        index.spread_in(&texts);
+        let spread = |value: &str| {
+            index
+                .entries
+                .iter()
+                .find(|e| e.value == value)
+                .map(|e| (e.spread, e.text_spread))
+        };
+        // Each stated by one problem; written by three and by one.
+        assert_eq!(spread("context deadline exceeded"), Some((1, 3)));
+        assert_eq!(spread("quota bucket overflowed"), Some((1, 1)));
+    }
 
     #[test]
     fn placeholders_split_signals() {
