@@ -650,13 +650,12 @@ impl Matcher {
         let mut out: Vec<(f32, Trust, usize, LabelsNamed, Match)> = Vec::new();
         for (pid, mut c) in candidates {
             let e = &self.entries[pid];
-            let covered: f32 = measured
+            let (covered, words) = measured
                 .iter()
                 .filter(|(term, _, synonyms)| {
                     e.all.has(*term) || synonyms.iter().any(|x| e.all.has(*x))
                 })
-                .map(|m| m.1)
-                .sum();
+                .fold((0.0f32, 0usize), |(sum, n), m| (sum + m.1, n + 1));
             c.coverage = covered / total_idf;
             for (line, all) in &line_terms {
                 let hit: f32 = line
@@ -678,12 +677,20 @@ impl Matcher {
             // coverage that counts is measured against a section of 100 distinct terms, and
             // a long section's text score counts for less.
             let judged = (c.coverage
-                - SIZE_COVERAGE * (e.all.0.len().max(1) as f32 / SIZE_REFERENCE).ln())
+                - SIZE_COVERAGE * (e.all.0.len().max(SIZE_FLOOR) as f32 / SIZE_REFERENCE).ln())
             .max(0.0);
             let length = 1.0 + LENGTH_PENALTY * (1.0 + e.all.0.len() as f32 / 100.0).ln();
             let score = text * (0.4 + judged).powf(1.5) / length + 2.0 * (bonus + label_bonus);
             // Trusted when exact evidence backs it, or when it covers enough of the evidence
             // and the evidence is not mostly about things no guide mentions.
+            // A short section is credited for its size only when it shares more than one
+            // word with the evidence: `slow` alone does not make "kafka broker slow on node 3"
+            // a guide's three-word "Slow disk".
+            let judged = if words >= 2 {
+                judged
+            } else {
+                judged.min(c.coverage)
+            };
             let accepted = strong
                 || (judged >= COVERAGE_MIN && unknown <= UNKNOWN_MAX)
                 || (judged >= COVERAGE_FLOOR && judged / (judged + unknown) >= COVERAGE_SHARE_MIN);
@@ -713,9 +720,9 @@ impl Matcher {
                     .collect();
                 reasons.push(format!("calibration: missing {}", missing.join(" ")));
                 reasons.push(format!(
-                    "calibration: text={:.3} coverage={:.3} bonus={:.3} strong={} accepted={} unknown={:.3} english={:.3} size={} label={:.3}",
+                    "calibration: text={:.3} coverage={:.3} bonus={:.3} strong={} accepted={} unknown={:.3} english={:.3} size={} label={:.3} words={}",
                     c.text, c.coverage, bonus, strong, accepted, unknown, phrasing,
-                    e.all.0.len(), label_bonus
+                    e.all.0.len(), label_bonus, words
                 ));
             }
             out.push((
@@ -1033,6 +1040,9 @@ const COVERAGE_SHARE_MIN: f32 = 0.7;
 /// 0.10, one of 30 gains 0.10).
 const SIZE_COVERAGE: f32 = 0.08;
 const SIZE_REFERENCE: f32 = 100.0;
+/// A section is judged as having at least this many distinct terms: a one-line section
+/// gains at most 0.11, or a word or two of unrelated evidence would be trusted on it.
+const SIZE_FLOOR: usize = 25;
 
 /// A problem that covers less than that is still trusted when it scores this many times
 /// the next one, covers at least this share of the evidence, and at most this share of the
@@ -1225,6 +1235,15 @@ mod tests {
         };
         assert_eq!(found(short).as_deref(), Some("store.md#quorum-lost"));
         assert_eq!(found(&long), None);
+    }
+
+    #[test]
+    fn a_short_section_sharing_one_word_with_the_evidence_is_not_trusted() {
+        let guide = "# Store\n\n## Quorum lost\n\n**Symptoms**\n\n- Members lose quorum.\n\n\
+                     ## Slow disk\n\n**Symptoms**\n\n- Fsync takes long.\n";
+        let matcher = Matcher::new(&[medic_guide::parse("store.md", guide)]).unwrap();
+        let found = matcher.search(&Evidence::Text("kafka broker slow on node 3".into()), 3);
+        assert!(found.is_empty(), "{found:?}");
     }
 
     #[test]

@@ -9,6 +9,22 @@ use tantivy::tokenizer::TextAnalyzer;
 use crate::analyzer::terms;
 use crate::signals::word_boundary;
 
+/// HTTP statuses' reason phrases, as servers and clients print them.
+const REASON_PHRASES: [(u16, &str); 12] = [
+    (400, "bad request"),
+    (401, "unauthorized"),
+    (403, "forbidden"),
+    (404, "not found"),
+    (405, "method not allowed"),
+    (408, "request timeout"),
+    (413, "payload too large"),
+    (429, "too many requests"),
+    (500, "internal server error"),
+    (502, "bad gateway"),
+    (503, "service unavailable"),
+    (504, "gateway timeout"),
+];
+
 /// How much an expansion counts next to the word the evidence used.
 const EXPANSION_WEIGHT: f32 = 0.25;
 
@@ -64,11 +80,24 @@ impl Synonyms {
         }
         // An HTTP status and its class mean the same to a reader: a `5xx` in the evidence
         // is covered by a problem naming 502, and a 503 by one naming `5xx`.
+        // Its reason phrase too: `bad gateway` is the 502 a guide names.
         for code in (400..=431).chain([451]).chain(500..=511) {
             let id = groups.len();
-            let members = vec![code.to_string(), format!("{}xx", code / 100)];
+            let mut members = vec![code.to_string(), format!("{}xx", code / 100)];
             for term in &members {
                 groups_of.entry(term.clone()).or_default().push(id);
+            }
+            if let Some((_, phrase)) = REASON_PHRASES.iter().find(|(c, _)| *c == code) {
+                let phrase_terms = terms(analyzer, phrase);
+                match phrase_terms.as_slice() {
+                    [term] if !phrase.contains(' ') => {
+                        groups_of.entry(term.clone()).or_default().push(id);
+                    }
+                    // `not found`: as written, like the table's entries stop words shrink.
+                    [term] => literals.push(((*phrase).to_owned(), term.clone(), id)),
+                    _ => phrases.push((phrase_terms.clone(), id)),
+                }
+                members.extend(phrase_terms);
             }
             groups.push(members);
         }
@@ -206,6 +235,18 @@ mod tests {
             .into_iter()
             .map(|x| x.term)
             .collect()
+    }
+
+    #[test]
+    fn an_http_status_and_its_reason_phrase_cover_each_other() {
+        let e = expanded("the upstream answered bad gateway");
+        assert!(e.iter().any(|t| t == "502"), "{e:?}");
+        assert!(e.iter().any(|t| t == "5xx"), "{e:?}");
+        let e = expanded("HTTP 504");
+        assert!(e.iter().any(|t| t == "gateway"), "{e:?}");
+        // A reason that stop words shrink expands only as written.
+        assert!(expanded("page not found").iter().any(|t| t == "404"));
+        assert!(!expanded("nothing found").iter().any(|t| t == "404"));
     }
 
     #[test]
