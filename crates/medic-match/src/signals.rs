@@ -219,30 +219,37 @@ impl SignalIndex {
         }
     }
 
-    /// Counts, for each phrase signal, the problems whose masked text has it.
-    pub(crate) fn spread_in(&mut self, texts: &[String]) {
+    /// The signals whose every fragment is in the masked text, as whole words.
+    fn contained(&self, text: &str) -> Vec<usize> {
         let Some(ac) = &self.automaton else {
-            return;
+            return Vec::new();
         };
-        let mut counts = vec![0usize; self.entries.len()];
-        for text in texts {
-            let mut found: HashMap<usize, Vec<bool>> = HashMap::new();
-            for m in ac.find_overlapping_iter(text.as_str()) {
-                if !word_boundary(text, m.start(), m.end()) {
-                    continue;
-                }
-                for &(entry, frag) in &self.owners[m.pattern().as_usize()] {
-                    let n = self.entries[entry].fragments.len().max(1);
-                    let seen = found.entry(entry).or_insert_with(|| vec![false; n]);
-                    if let Some(slot) = seen.get_mut(frag) {
-                        *slot = true;
-                    }
+        let mut found: HashMap<usize, Vec<bool>> = HashMap::new();
+        for m in ac.find_overlapping_iter(text) {
+            if !word_boundary(text, m.start(), m.end()) {
+                continue;
+            }
+            for &(entry, frag) in &self.owners[m.pattern().as_usize()] {
+                let n = self.entries[entry].fragments.len().max(1);
+                let seen = found.entry(entry).or_insert_with(|| vec![false; n]);
+                if let Some(slot) = seen.get_mut(frag) {
+                    *slot = true;
                 }
             }
-            for (entry, seen) in found {
-                if seen.iter().all(|s| *s) {
-                    counts[entry] += 1;
-                }
+        }
+        found
+            .into_iter()
+            .filter(|(_, seen)| seen.iter().all(|s| *s))
+            .map(|(entry, _)| entry)
+            .collect()
+    }
+
+    /// Counts, for each phrase signal, the problems whose masked text has it.
+    pub(crate) fn spread_in(&mut self, texts: &[String]) {
+        let mut counts = vec![0usize; self.entries.len()];
+        for text in texts {
+            for entry in self.contained(text) {
+                counts[entry] += 1;
             }
         }
         for (e, c) in self.entries.iter_mut().zip(counts) {
@@ -259,30 +266,13 @@ impl SignalIndex {
                 *e = hit;
             }
         };
-        if let Some(ac) = &self.automaton {
-            for line in lines {
-                let mut found: HashMap<usize, Vec<bool>> = HashMap::new();
-                for m in ac.find_overlapping_iter(line.as_str()) {
-                    if !word_boundary(line, m.start(), m.end()) {
-                        continue;
-                    }
-                    for &(entry, frag) in &self.owners[m.pattern().as_usize()] {
-                        let n = self.entries[entry].fragments.len().max(1);
-                        let seen = found.entry(entry).or_insert_with(|| vec![false; n]);
-                        if let Some(slot) = seen.get_mut(frag) {
-                            *slot = true;
-                        }
-                    }
-                }
-                for (entry, seen) in found {
-                    if seen.iter().all(|s| *s) {
-                        add(Hit {
-                            entry,
-                            strength: 1.0,
-                            part_of: None,
-                        });
-                    }
-                }
+        for line in lines {
+            for entry in self.contained(line) {
+                add(Hit {
+                    entry,
+                    strength: 1.0,
+                    part_of: None,
+                });
             }
         }
         // The evidence inside a longer signal: `too many clients` ⊂ `FATAL: sorry, too many clients already`.
