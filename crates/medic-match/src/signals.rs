@@ -58,17 +58,21 @@ fn phrase_kind(kind: SignalKind) -> bool {
 /// "one"` then meets the same line with zone `"api_per_ip"`. `column "x" does not exist`
 /// keeps its name: `column` alone would not say which message it is.
 fn fragments(value: &str) -> Vec<String> {
-    let plain = placeheld(value);
     let unquoted = unquote(value);
     if unquoted != value {
-        let pieces = placeheld(&unquoted);
-        let kept: usize = pieces.iter().filter(|p| specific(p)).count();
+        let pieces: Vec<String> = placeheld(&unquoted)
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .collect();
         let words: usize = pieces.iter().map(|p| p.split(' ').count()).sum();
-        if kept == pieces.iter().filter(|p| !p.is_empty()).count() && kept > 0 && words >= 4 {
-            return pieces.into_iter().filter(|p| specific(p)).collect();
+        if !pieces.is_empty() && pieces.iter().all(|p| specific(p)) && words >= 4 {
+            return pieces;
         }
     }
-    plain.into_iter().filter(|p| specific(p)).collect()
+    placeheld(value)
+        .into_iter()
+        .filter(|p| specific(p))
+        .collect()
 }
 
 /// A fragment long enough to say which message it is part of.
