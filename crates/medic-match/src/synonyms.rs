@@ -43,70 +43,59 @@ pub(crate) struct Synonyms {
 
 impl Synonyms {
     pub(crate) fn new(analyzer: &mut TextAnalyzer) -> Self {
-        let mut groups = Vec::new();
-        let mut groups_of: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut phrases = Vec::new();
-        let mut literals = Vec::new();
+        let mut synonyms = Self {
+            groups_of: HashMap::new(),
+            groups: Vec::new(),
+            phrases: Vec::new(),
+            literals: Vec::new(),
+        };
         for line in include_str!("synonyms.txt").lines() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let id = groups.len();
+            let id = synonyms.groups.len();
             let mut members = Vec::new();
             for entry in line.split(',') {
-                let entry_terms = terms(analyzer, entry);
-                // A single word triggers an expansion; a phrase does when the evidence has
-                // all its words. A phrase that stop words leave one word of (`log in` →
-                // log, `not found` → found) does only as written: that word alone is too
-                // common to stand for the group (a log is not about logging in).
-                let one_word = entry.split_whitespace().count() == 1;
-                if entry_terms.len() == 1 && one_word {
-                    groups_of
-                        .entry(entry_terms[0].clone())
-                        .or_default()
-                        .push(id);
-                } else if entry_terms.len() == 1 {
-                    let words: Vec<&str> = entry.split_whitespace().collect();
-                    literals.push((words.join(" ").to_lowercase(), entry_terms[0].clone(), id));
-                } else if entry_terms.len() > 1 {
-                    phrases.push((entry_terms.clone(), id));
-                }
-                members.extend(entry_terms);
+                members.extend(synonyms.entry(analyzer, entry, id));
             }
             members.sort();
             members.dedup();
-            groups.push(members);
+            synonyms.groups.push(members);
         }
         // An HTTP status and its class mean the same to a reader: a `5xx` in the evidence
-        // is covered by a problem naming 502, and a 503 by one naming `5xx`.
-        // Its reason phrase too: `bad gateway` is the 502 a guide names.
+        // is covered by a problem naming 502, and a 503 by one naming `5xx`. Its reason
+        // phrase too: `bad gateway` is the 502 a guide names.
         for code in (400..=431).chain([451]).chain(500..=511) {
-            let id = groups.len();
-            let mut members = vec![code.to_string(), format!("{}xx", code / 100)];
-            for term in &members {
-                groups_of.entry(term.clone()).or_default().push(id);
+            let id = synonyms.groups.len();
+            let mut members = Vec::new();
+            for entry in [code.to_string(), format!("{}xx", code / 100)] {
+                members.extend(synonyms.entry(analyzer, &entry, id));
             }
             if let Some((_, phrase)) = REASON_PHRASES.iter().find(|(c, _)| *c == code) {
-                let phrase_terms = terms(analyzer, phrase);
-                match phrase_terms.as_slice() {
-                    [term] if !phrase.contains(' ') => {
-                        groups_of.entry(term.clone()).or_default().push(id);
-                    }
-                    // `not found`: as written, like the table's entries stop words shrink.
-                    [term] => literals.push(((*phrase).to_owned(), term.clone(), id)),
-                    _ => phrases.push((phrase_terms.clone(), id)),
-                }
-                members.extend(phrase_terms);
+                members.extend(synonyms.entry(analyzer, phrase, id));
             }
-            groups.push(members);
+            synonyms.groups.push(members);
         }
-        Self {
-            groups_of,
-            groups,
-            phrases,
-            literals,
+        synonyms
+    }
+
+    /// Registers one entry of group `id` and returns its terms. A single word triggers an
+    /// expansion; a phrase does when the evidence has all its words. A phrase that stop
+    /// words leave one word of (`log in` → log, `not found` → found) does only as written:
+    /// that word alone is too common to stand for the group (a log is not about logging in).
+    fn entry(&mut self, analyzer: &mut TextAnalyzer, entry: &str, id: usize) -> Vec<String> {
+        let entry_terms = terms(analyzer, entry);
+        let words: Vec<&str> = entry.split_whitespace().collect();
+        match entry_terms.as_slice() {
+            [] => {}
+            [term] if words.len() == 1 => self.groups_of.entry(term.clone()).or_default().push(id),
+            [term] => self
+                .literals
+                .push((words.join(" ").to_lowercase(), term.clone(), id)),
+            _ => self.phrases.push((entry_terms.clone(), id)),
         }
+        entry_terms
     }
 
     /// The expansions of weighted query terms, by term; `text` gives the evidence as
