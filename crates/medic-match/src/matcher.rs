@@ -106,6 +106,10 @@ struct Entry {
     all: TermSet,
     /// Lower-case names an alert or runbook link may use: title, anchor, file stem.
     names: Vec<String>,
+    /// The guide's index among the guides of several problems.
+    guide: Option<usize>,
+    /// The terms of the guide's folder path (`prometheus-operator-runbooks/kubernetes`).
+    folder: Vec<String>,
 }
 
 impl Entry {
@@ -181,6 +185,8 @@ pub struct Matcher {
     signals: SignalIndex,
     vocabulary: Vocabulary,
     synonyms: Synonyms,
+    /// The terms of each guide of several problems: its problems' terms together.
+    guide_terms: Vec<TermSet>,
     /// Keep every candidate and say why it would be kept or dropped (MEDIC_MATCH_CALIBRATE=1):
     /// the data the "no match" threshold is set from.
     calibrate: bool,
@@ -302,7 +308,15 @@ impl Matcher {
         let mut entries = Vec::new();
         let mut masked_texts = Vec::new();
         let mut vocabulary = Vocabulary::default();
+        let mut guide_terms = Vec::new();
         for guide in guides {
+            let multi = guide.problems.len() > 1;
+            let first_entry = entries.len();
+            let folder = guide
+                .path
+                .rsplit_once('/')
+                .map(|(dir, _)| crate::analyzer::terms(&mut analyzer, &dir.replace('/', " ")))
+                .unwrap_or_default();
             let stem = guide.file_stem().to_lowercase();
             for p in &guide.problems {
                 let texts = part_texts(guide, p);
@@ -353,7 +367,16 @@ impl Matcher {
                     terms,
                     all,
                     names,
+                    guide: multi.then_some(guide_terms.len()),
+                    folder: folder.clone(),
                 });
+            }
+            if multi {
+                let all: Vec<u32> = entries[first_entry..]
+                    .iter()
+                    .flat_map(|e: &Entry| e.all.0.iter().copied())
+                    .collect();
+                guide_terms.push(TermSet::new(all));
             }
         }
         writer.commit()?;
@@ -370,6 +393,7 @@ impl Matcher {
             entries,
             signals,
             vocabulary,
+            guide_terms,
             calibrate: std::env::var_os("MEDIC_MATCH_CALIBRATE").is_some(),
             synonyms: Synonyms::new(&mut analyzer_for_synonyms),
         })
@@ -646,6 +670,17 @@ impl Matcher {
                 Some((key.as_str(), value.as_str(), id(&whole)))
             })
             .collect();
+        // The system an alert's name starts with, when it is a name rather than an English
+        // word (`Elasticsearch` in `ElasticsearchHealthyNodes`, `Kube` in `KubePodNotReady`;
+        // not `High` in `HighErrorRate`), as its term and id.
+        let system = query
+            .alert_name
+            .as_deref()
+            .and_then(|name| alert_system(&mut analyzer, name))
+            .map(|t| {
+                let tid = id(&t);
+                (t, tid)
+            });
         // Each candidate's score, trust, problem, labels it names and match so far.
         let mut out: Vec<(f32, Trust, usize, LabelsNamed, Match)> = Vec::new();
         for (pid, mut c) in candidates {
@@ -680,7 +715,7 @@ impl Matcher {
                 - SIZE_COVERAGE * (e.all.0.len().max(SIZE_FLOOR) as f32 / SIZE_REFERENCE).ln())
             .max(0.0);
             let length = 1.0 + LENGTH_PENALTY * (1.0 + e.all.0.len() as f32 / 100.0).ln();
-            let score = text * (0.4 + judged).powf(1.5) / length + 2.0 * (bonus + label_bonus);
+            let mut score = text * (0.4 + judged).powf(1.5) / length + 2.0 * (bonus + label_bonus);
             // Trusted when exact evidence backs it, or when it covers enough of the evidence
             // and the evidence is not mostly about things no guide mentions.
             // A short section is credited for its size only when it shares more than one
@@ -691,12 +726,24 @@ impl Matcher {
             } else {
                 judged.min(c.coverage)
             };
+            // An alert about a system this problem's guide never names (`Elasticsearch…` and
+            // a Kubernetes job runbook that mentions Elasticsearch once) is about something
+            // else, whatever words they share.
+            let foreign = !strong
+                && system
+                    .as_ref()
+                    .is_some_and(|(term, tid)| !self.names_system(e, term, *tid));
+            if foreign {
+                score *= FOREIGN_SYSTEM_FACTOR;
+            }
             let accepted = strong
                 || (judged >= COVERAGE_MIN && unknown <= UNKNOWN_MAX)
                 || (judged >= COVERAGE_FLOOR && judged / (judged + unknown) >= COVERAGE_SHARE_MIN);
             // Otherwise trusted only far ahead of every other problem, when it still covers
             // a fair share of evidence that is mostly about what the guides know.
-            let trust = if accepted {
+            let trust = if foreign {
+                Trust::Untrusted
+            } else if accepted {
                 Trust::Trusted
             } else if judged >= LEAD_COVERAGE_MIN && unknown <= LEAD_UNKNOWN_MAX {
                 Trust::IfFarAhead
@@ -720,9 +767,9 @@ impl Matcher {
                     .collect();
                 reasons.push(format!("calibration: missing {}", missing.join(" ")));
                 reasons.push(format!(
-                    "calibration: text={:.3} coverage={:.3} bonus={:.3} strong={} accepted={} unknown={:.3} english={:.3} size={} label={:.3} words={}",
+                    "calibration: text={:.3} coverage={:.3} bonus={:.3} strong={} accepted={} unknown={:.3} english={:.3} size={} label={:.3} words={} foreign={}",
                     c.text, c.coverage, bonus, strong, accepted, unknown, phrasing,
-                    e.all.0.len(), label_bonus, words
+                    e.all.0.len(), label_bonus, words, foreign
                 ));
             }
             out.push((
@@ -880,8 +927,19 @@ impl Matcher {
             wb.total_cmp(&wa)
         });
         let mut signal_bonus = 0.0f32;
+        // The error texts already counted: one a counted text contains
+        // (`connection refused` in `connect: connection refused`) is the same evidence.
+        let mut counted: Vec<&str> = Vec::new();
         for hit in hits {
             let s = &self.signals.entries[hit.entry];
+            if matches!(s.kind, SignalKind::ErrorText | SignalKind::LogTemplate)
+                && hit.part_of.is_none()
+            {
+                if counted.iter().any(|t| t.contains(s.masked.as_str())) {
+                    continue;
+                }
+                counted.push(&s.masked);
+            }
             let alert_term = s.kind == SignalKind::Term
                 && query
                     .alert_name
@@ -1008,6 +1066,15 @@ impl Matcher {
             .collect()
     }
 
+    /// Whether a problem's title, guide, folder or (for a guide of several problems) the
+    /// guide's text names a system.
+    fn names_system(&self, e: &Entry, term: &str, tid: Option<u32>) -> bool {
+        e.part(Part::Title).has(tid)
+            || e.part(Part::Context).has(tid)
+            || e.folder.iter().any(|f| f == term)
+            || e.guide.is_some_and(|g| self.guide_terms[g].has(tid))
+    }
+
     /// The alert labels whose value the problem names.
     fn labels_named(labels: &[(&str, &str, Option<u32>)], e: &Entry) -> LabelsNamed {
         let commands = e.part(Part::Commands);
@@ -1050,6 +1117,34 @@ const SIZE_FLOOR: usize = 25;
 const LEAD_FACTOR: f32 = 2.0;
 const LEAD_COVERAGE_MIN: f32 = 0.2;
 const LEAD_UNKNOWN_MAX: f32 = 0.3;
+
+/// The first word of an alert's name of several words, as a term, when it is not ordinary
+/// English: the system the alert is about, by the naming convention of rule sets.
+fn alert_system(analyzer: &mut TextAnalyzer, name: &str) -> Option<String> {
+    let tokens = crate::analyzer::tokens(analyzer, name);
+    let whole = tokens.first()?;
+    let first = tokens.get(1)?;
+    if whole.offset_from != 0 || whole.offset_to != name.len() || first.offset_from != 0 {
+        return None;
+    }
+    // A two-letter first part is an acronym's start: `HAProxy` splits as `HA` `Proxy`.
+    let end = if first.offset_to < 3 {
+        tokens.get(2)?.offset_to
+    } else {
+        first.offset_to
+    };
+    let written = name.get(..end)?.to_lowercase();
+    if end >= name.len() || is_english(&written) {
+        return None;
+    }
+    crate::analyzer::terms(analyzer, &written)
+        .into_iter()
+        .next()
+}
+
+/// How much a problem's score counts when its guide never names the system the alert is
+/// about: measured on the awesome-prometheus-alerts rule set (see docs/matching.md).
+const FOREIGN_SYSTEM_FACTOR: f32 = 0.5;
 
 /// The alert labels a problem names: each label's index, and whether the problem's
 /// commands name it (rather than its text).
@@ -1267,6 +1362,71 @@ mod tests {
         let (id, _) = best(&guide("5xx"), "503").expect("503 is covered by 5xx");
         assert_eq!(id, "web.md#upstream-errors");
         assert_eq!(best(&guide("502"), "404"), None, "404 is not a 5xx");
+    }
+
+    #[test]
+    fn an_error_text_inside_a_longer_one_is_the_same_evidence() {
+        let guide = "# Web\n\n## Upstream refused\n\n**Symptoms**\n\n\
+                     - Logs show `dial tcp 10.96.0.1:443: connect: connection refused`.\n\
+                     - Clients print `connect: connection refused`.\n\
+                     - Or only `connection refused`.\n\n\
+                     ## Slow pages\n\n**Symptoms**\n\n- Pages take seconds to load.\n";
+        let matcher = Matcher::new(&[medic_guide::parse("web.md", guide)]).unwrap();
+        let found = matcher.search(
+            &Evidence::Text("Post \"https://10.96.0.9:443/hook\": dial tcp 10.96.0.9:443: connect: connection refused".into()),
+            3,
+        );
+        let first = found.first().expect("the section quotes the error");
+        let errors: Vec<&String> = first
+            .reasons
+            .iter()
+            .filter(|r| r.starts_with("error text"))
+            .collect();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].contains("dial tcp"), "{errors:?}");
+    }
+
+    #[test]
+    fn an_alert_about_a_system_a_runbook_only_mentions_is_not_sent_to_it() {
+        let runbook = "# KubeJobFailed\n\n## Meaning\n\nA job failed to complete, for example \
+                       the elasticsearch index cleanup job on a node.\n\n## Diagnosis\n\n\
+                       Check the healthy nodes and the job's pods and logs.\n";
+        let guides = [medic_guide::parse("kubernetes/KubeJobFailed.md", runbook)];
+        let matcher = Matcher::new(&guides).unwrap();
+        let alert = |name: &str, summary: &str| {
+            let text = format!(
+                r#"{{"labels":{{"alertname":"{name}","severity":"critical"}},"annotations":{{"summary":"{summary}"}}}}"#
+            );
+            let alerts = crate::alert::parse_alerts(&text).unwrap();
+            matcher.search(&Evidence::Alert(alerts[0].clone()), 3)
+        };
+        // The same words, about Elasticsearch: the runbook names it once, in passing.
+        let found = alert(
+            "ElasticsearchHealthyNodes",
+            "Missing node in Elasticsearch cluster",
+        );
+        assert!(found.is_empty(), "{found:?}");
+        // About Kubernetes, which the runbook's folder names.
+        let found = alert("KubernetesJobFailed", "Job failed to complete");
+        assert_eq!(
+            found.first().map(|m| m.id.as_str()),
+            Some("kubernetes/KubeJobFailed.md#kubejobfailed"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn an_alert_names_its_system_first_unless_it_starts_with_a_word() {
+        let mut analyzer = crate::analyzer::analyzer();
+        let mut system = |name: &str| super::alert_system(&mut analyzer, name);
+        assert_eq!(
+            system("ElasticsearchHealthyNodes").as_deref(),
+            Some("elasticsearch")
+        );
+        assert_eq!(system("KubePodCrashLooping").as_deref(), Some("kube"));
+        assert_eq!(system("HAProxyBackendDown").as_deref(), Some("haproxi"));
+        assert_eq!(system("HighErrorRate"), None);
+        assert_eq!(system("Watchdog"), None);
     }
 
     #[test]
