@@ -672,15 +672,13 @@ impl Matcher {
             .collect();
         // The system an alert's name starts with, when it is a name rather than an English
         // word (`Elasticsearch` in `ElasticsearchHealthyNodes`, `Kube` in `KubePodNotReady`;
-        // not `High` in `HighErrorRate`), as its term and id.
+        // not `High` in `HighErrorRate`), as its term and id. A system no guide names is
+        // left to the words, as any evidence about what the guides do not know is.
         let system = query
             .alert_name
             .as_deref()
             .and_then(|name| alert_system(&mut analyzer, name))
-            .map(|t| {
-                let tid = id(&t);
-                (t, tid)
-            });
+            .and_then(|t| id(&t).map(|tid| (t, tid)));
         // Each candidate's score, trust, problem, labels it names and match so far.
         let mut out: Vec<(f32, Trust, usize, LabelsNamed, Match)> = Vec::new();
         for (pid, mut c) in candidates {
@@ -732,7 +730,7 @@ impl Matcher {
             let foreign = !strong
                 && system
                     .as_ref()
-                    .is_some_and(|(term, tid)| !self.names_system(e, term, *tid));
+                    .is_some_and(|(term, tid)| !self.names_system(e, term, Some(*tid)));
             if foreign {
                 score *= FOREIGN_SYSTEM_FACTOR;
             }
@@ -1406,6 +1404,13 @@ mod tests {
             "Missing node in Elasticsearch cluster",
         );
         assert!(found.is_empty(), "{found:?}");
+        // About a system no guide names: left to the words, as any evidence is.
+        let found = alert("BatchctlJobFailed", "Job failed to complete");
+        assert_eq!(
+            found.first().map(|m| m.id.as_str()),
+            Some("kubernetes/KubeJobFailed.md#kubejobfailed"),
+            "{found:?}"
+        );
         // About Kubernetes, which the runbook's folder names.
         let found = alert("KubernetesJobFailed", "Job failed to complete");
         assert_eq!(
