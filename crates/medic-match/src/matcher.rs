@@ -106,10 +106,8 @@ struct Entry {
     all: TermSet,
     /// Lower-case names an alert or runbook link may use: title, anchor, file stem.
     names: Vec<String>,
-    /// The guide's index among the guides of several problems.
-    guide: Option<usize>,
-    /// The terms of the guide's folder path (`prometheus-operator-runbooks/kubernetes`).
-    folder: Vec<String>,
+    /// The index of the problem's guide.
+    guide: usize,
 }
 
 impl Entry {
@@ -185,8 +183,10 @@ pub struct Matcher {
     signals: SignalIndex,
     vocabulary: Vocabulary,
     synonyms: Synonyms,
-    /// The terms of each guide of several problems: its problems' terms together.
-    guide_terms: Vec<TermSet>,
+    /// For each guide, the terms that say which system its problems are about: its folder
+    /// path's (`prometheus-operator-runbooks/kubernetes`), and, for a guide of several
+    /// problems, every term of its text.
+    guide_systems: Vec<TermSet>,
     /// Keep every candidate and say why it would be kept or dropped (MEDIC_MATCH_CALIBRATE=1):
     /// the data the "no match" threshold is set from.
     calibrate: bool,
@@ -308,9 +308,9 @@ impl Matcher {
         let mut entries = Vec::new();
         let mut masked_texts = Vec::new();
         let mut vocabulary = Vocabulary::default();
-        let mut guide_terms = Vec::new();
+        // Each guide's folder terms, and its terms when it has several problems.
+        let mut guide_systems: Vec<(Vec<String>, Vec<u32>)> = Vec::with_capacity(guides.len());
         for guide in guides {
-            let multi = guide.problems.len() > 1;
             let first_entry = entries.len();
             let folder = guide
                 .path
@@ -367,18 +367,28 @@ impl Matcher {
                     terms,
                     all,
                     names,
-                    guide: multi.then_some(guide_terms.len()),
-                    folder: folder.clone(),
+                    guide: guide_systems.len(),
                 });
             }
-            if multi {
-                let all: Vec<u32> = entries[first_entry..]
+            let text = if guide.problems.len() > 1 {
+                entries[first_entry..]
                     .iter()
                     .flat_map(|e: &Entry| e.all.0.iter().copied())
-                    .collect();
-                guide_terms.push(TermSet::new(all));
-            }
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            guide_systems.push((folder, text));
         }
+        // A folder's word no problem uses cannot be the system of an alert (only a system
+        // some guide names is looked for), so only known terms are kept.
+        let guide_systems = guide_systems
+            .into_iter()
+            .map(|(folder, mut text)| {
+                text.extend(folder.iter().filter_map(|t| vocabulary.id(t)));
+                TermSet::new(text)
+            })
+            .collect();
         writer.commit()?;
         let reader = index.reader()?;
         let mut signals = SignalIndex::new(guides);
@@ -393,7 +403,7 @@ impl Matcher {
             entries,
             signals,
             vocabulary,
-            guide_terms,
+            guide_systems,
             calibrate: std::env::var_os("MEDIC_MATCH_CALIBRATE").is_some(),
             synonyms: Synonyms::new(&mut analyzer_for_synonyms),
         })
@@ -672,13 +682,13 @@ impl Matcher {
             .collect();
         // The system an alert's name starts with, when it is a name rather than an English
         // word (`Elasticsearch` in `ElasticsearchHealthyNodes`, `Kube` in `KubePodNotReady`;
-        // not `High` in `HighErrorRate`), as its term and id. A system no guide names is
+        // not `High` in `HighErrorRate`), as its term's id. A system no guide names is
         // left to the words, as any evidence about what the guides do not know is.
         let system = query
             .alert_name
             .as_deref()
             .and_then(|name| alert_system(&mut analyzer, name))
-            .and_then(|t| id(&t).map(|tid| (t, tid)));
+            .and_then(|t| id(&t));
         // Each candidate's score, trust, problem, labels it names and match so far.
         let mut out: Vec<(f32, Trust, usize, LabelsNamed, Match)> = Vec::new();
         for (pid, mut c) in candidates {
@@ -727,10 +737,7 @@ impl Matcher {
             // An alert about a system this problem's guide never names (`Elasticsearch…` and
             // a Kubernetes job runbook that mentions Elasticsearch once) is about something
             // else, whatever words they share.
-            let foreign = !strong
-                && system
-                    .as_ref()
-                    .is_some_and(|(term, tid)| !self.names_system(e, term, Some(*tid)));
+            let foreign = !strong && system.is_some_and(|system| !self.names_system(e, system));
             if foreign {
                 score *= FOREIGN_SYSTEM_FACTOR;
             }
@@ -912,17 +919,18 @@ impl Matcher {
                 e.line
             ));
         }
+        // Heaviest first; among equals the longest, so an error text inside another one
+        // meets the one containing it already counted.
         let mut hits: Vec<&Hit> = c.hits.iter().collect();
         hits.sort_by(|a, b| {
-            let wa = signal_weight(
-                self.signals.entries[a.entry].kind,
-                self.signals.entries[a.entry].masked.len(),
-            ) * a.strength;
-            let wb = signal_weight(
-                self.signals.entries[b.entry].kind,
-                self.signals.entries[b.entry].masked.len(),
-            ) * b.strength;
+            let (sa, sb) = (
+                &self.signals.entries[a.entry],
+                &self.signals.entries[b.entry],
+            );
+            let wa = signal_weight(sa.kind, sa.masked.len()) * a.strength;
+            let wb = signal_weight(sb.kind, sb.masked.len()) * b.strength;
             wb.total_cmp(&wa)
+                .then_with(|| sb.masked.len().cmp(&sa.masked.len()))
         });
         let mut signal_bonus = 0.0f32;
         // The error texts already counted: one a counted text contains
@@ -1066,11 +1074,11 @@ impl Matcher {
 
     /// Whether a problem's title, guide, folder or (for a guide of several problems) the
     /// guide's text names a system.
-    fn names_system(&self, e: &Entry, term: &str, tid: Option<u32>) -> bool {
-        e.part(Part::Title).has(tid)
-            || e.part(Part::Context).has(tid)
-            || e.folder.iter().any(|f| f == term)
-            || e.guide.is_some_and(|g| self.guide_terms[g].has(tid))
+    fn names_system(&self, e: &Entry, system: u32) -> bool {
+        let system = Some(system);
+        e.part(Part::Title).has(system)
+            || e.part(Part::Context).has(system)
+            || self.guide_systems[e.guide].has(system)
     }
 
     /// The alert labels whose value the problem names.
@@ -1135,9 +1143,13 @@ fn alert_system(analyzer: &mut TextAnalyzer, name: &str) -> Option<String> {
     if end >= name.len() || is_english(&written) {
         return None;
     }
-    crate::analyzer::terms(analyzer, &written)
-        .into_iter()
-        .next()
+    if end == first.offset_to {
+        Some(first.text.clone())
+    } else {
+        crate::analyzer::terms(analyzer, &written)
+            .into_iter()
+            .next()
+    }
 }
 
 /// How much a problem's score counts when its guide never names the system the alert is
@@ -1382,6 +1394,25 @@ mod tests {
             .collect();
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert!(errors[0].contains("dial tcp"), "{errors:?}");
+
+        // Two texts long enough to weigh the same: the longer still counts alone.
+        let guide = "# Proxy\n\n## Upstream slow\n\n**Symptoms**\n\n\
+                     - The error log shows `upstream timed out while reading response header`.\n\
+                     - In full, `upstream timed out while reading response header from upstream`.\n\n\
+                     ## Slow pages\n\n**Symptoms**\n\n- Pages take seconds to load.\n";
+        let matcher = Matcher::new(&[medic_guide::parse("proxy.md", guide)]).unwrap();
+        let found = matcher.search(
+            &Evidence::Text("2026/11/23 11:00:01 [error] 2143#2143: *93110 upstream timed out while reading response header from upstream, client: 10.0.0.1".into()),
+            3,
+        );
+        let first = found.first().expect("the section quotes the error");
+        let errors: Vec<&String> = first
+            .reasons
+            .iter()
+            .filter(|r| r.starts_with("error text"))
+            .collect();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].contains("from upstream"), "{errors:?}");
     }
 
     #[test]
