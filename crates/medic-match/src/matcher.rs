@@ -1376,43 +1376,39 @@ mod tests {
 
     #[test]
     fn an_error_text_inside_a_longer_one_is_the_same_evidence() {
-        let guide = "# Web\n\n## Upstream refused\n\n**Symptoms**\n\n\
-                     - Logs show `dial tcp 10.96.0.1:443: connect: connection refused`.\n\
-                     - Clients print `connect: connection refused`.\n\
-                     - Or only `connection refused`.\n\n\
-                     ## Slow pages\n\n**Symptoms**\n\n- Pages take seconds to load.\n";
-        let matcher = Matcher::new(&[medic_guide::parse("web.md", guide)]).unwrap();
-        let found = matcher.search(
-            &Evidence::Text("Post \"https://10.96.0.9:443/hook\": dial tcp 10.96.0.9:443: connect: connection refused".into()),
-            3,
+        // The best match of the evidence against the guide lists one `error text` reason,
+        // for the longest text the evidence contains.
+        let counted_once = |guide: &str, evidence: &str, longest: &str| {
+            let matcher = Matcher::new(&[medic_guide::parse("ops.md", guide)]).unwrap();
+            let found = matcher.search(&Evidence::Text(evidence.to_owned()), 3);
+            let first = found.first().expect("the section quotes the error");
+            let found: Vec<&String> = first
+                .reasons
+                .iter()
+                .filter(|r| r.starts_with("error text"))
+                .collect();
+            assert_eq!(found.len(), 1, "{found:?}");
+            assert!(found[0].contains(longest), "{found:?}");
+        };
+        counted_once(
+            "# Web\n\n## Upstream refused\n\n**Symptoms**\n\n\
+             - Logs show `dial tcp 10.96.0.1:443: connect: connection refused`.\n\
+             - Clients print `connect: connection refused`.\n\
+             - Or only `connection refused`.\n\n\
+             ## Slow pages\n\n**Symptoms**\n\n- Pages take seconds to load.\n",
+            "Post \"https://10.96.0.9:443/hook\": dial tcp 10.96.0.9:443: connect: connection refused",
+            "dial tcp",
         );
-        let first = found.first().expect("the section quotes the error");
-        let errors: Vec<&String> = first
-            .reasons
-            .iter()
-            .filter(|r| r.starts_with("error text"))
-            .collect();
-        assert_eq!(errors.len(), 1, "{errors:?}");
-        assert!(errors[0].contains("dial tcp"), "{errors:?}");
-
         // Two texts long enough to weigh the same: the longer still counts alone.
-        let guide = "# Proxy\n\n## Upstream slow\n\n**Symptoms**\n\n\
-                     - The error log shows `upstream timed out while reading response header`.\n\
-                     - In full, `upstream timed out while reading response header from upstream`.\n\n\
-                     ## Slow pages\n\n**Symptoms**\n\n- Pages take seconds to load.\n";
-        let matcher = Matcher::new(&[medic_guide::parse("proxy.md", guide)]).unwrap();
-        let found = matcher.search(
-            &Evidence::Text("2026/11/23 11:00:01 [error] 2143#2143: *93110 upstream timed out while reading response header from upstream, client: 10.0.0.1".into()),
-            3,
+        counted_once(
+            "# Proxy\n\n## Upstream slow\n\n**Symptoms**\n\n\
+             - The error log shows `upstream timed out while reading response header`.\n\
+             - In full, `upstream timed out while reading response header from upstream`.\n\n\
+             ## Slow pages\n\n**Symptoms**\n\n- Pages take seconds to load.\n",
+            "2026/11/23 11:00:01 [error] 2143#2143: *93110 upstream timed out while reading \
+             response header from upstream, client: 10.0.0.1",
+            "from upstream",
         );
-        let first = found.first().expect("the section quotes the error");
-        let errors: Vec<&String> = first
-            .reasons
-            .iter()
-            .filter(|r| r.starts_with("error text"))
-            .collect();
-        assert_eq!(errors.len(), 1, "{errors:?}");
-        assert!(errors[0].contains("from upstream"), "{errors:?}");
     }
 
     #[test]
