@@ -125,6 +125,8 @@ struct Vocabulary {
     df: Vec<u32>,
     /// For each term, the index fields that have it, one bit per part.
     fields: Vec<u8>,
+    /// For each term, the number of guides that use it.
+    guides: Vec<u32>,
 }
 
 impl Vocabulary {
@@ -140,6 +142,7 @@ impl Vocabulary {
         self.ids.insert(term.to_owned(), id);
         self.df.push(0);
         self.fields.push(0);
+        self.guides.push(0);
         id
     }
 
@@ -187,6 +190,10 @@ pub struct Matcher {
     /// path's (`prometheus-operator-runbooks/kubernetes`), and, for a guide of several
     /// problems, every term of its text.
     guide_systems: Vec<TermSet>,
+    /// For each guide, the terms that name what it is about: its folder's and file's, its
+    /// title's, and, for a guide of several problems, the words most of its problems use
+    /// in their prose (`discord` in a guide to a Discord provider).
+    guide_topics: Vec<TermSet>,
     /// Keep every candidate and say why it would be kept or dropped (MEDIC_MATCH_CALIBRATE=1):
     /// the data the "no match" threshold is set from.
     calibrate: bool,
@@ -310,6 +317,7 @@ impl Matcher {
         let mut vocabulary = Vocabulary::default();
         // Each guide's folder terms, and its terms when it has several problems.
         let mut guide_systems: Vec<(Vec<String>, Vec<u32>)> = Vec::with_capacity(guides.len());
+        let mut guide_topics = Vec::with_capacity(guides.len());
         for guide in guides {
             let first_entry = entries.len();
             let folder = guide
@@ -370,6 +378,15 @@ impl Matcher {
                     guide: guide_systems.len(),
                 });
             }
+            let used = TermSet::new(
+                entries[first_entry..]
+                    .iter()
+                    .flat_map(|e: &Entry| e.all.0.iter().copied())
+                    .collect(),
+            );
+            for id in &used.0 {
+                vocabulary.guides[*id as usize] += 1;
+            }
             let text = if guide.problems.len() > 1 {
                 entries[first_entry..]
                     .iter()
@@ -378,6 +395,7 @@ impl Matcher {
             } else {
                 Vec::new()
             };
+            guide_topics.push(topic_terms(&entries[first_entry..], &folder, &vocabulary));
             guide_systems.push((folder, text));
         }
         // A folder's word no problem uses cannot be the system of an alert (only a system
@@ -404,6 +422,7 @@ impl Matcher {
             signals,
             vocabulary,
             guide_systems,
+            guide_topics,
             calibrate: std::env::var_os("MEDIC_MATCH_CALIBRATE").is_some(),
             synonyms: Synonyms::new(&mut analyzer_for_synonyms),
         })
@@ -689,6 +708,28 @@ impl Matcher {
             .as_deref()
             .and_then(|name| alert_system(&mut analyzer, name))
             .and_then(|t| id(&t));
+        // The systems text evidence names: its words that name what some guide is about
+        // (`redis`, `alertmanager`), unless they are ordinary English that other guides use
+        // too (`discord` names a system when one guide alone uses it).
+        let topic_terms: Vec<(&str, u32)> = if query.alert_name.is_none() {
+            terms
+                .iter()
+                .zip(&measured)
+                .filter(|((t, _), m)| {
+                    let only_one_guide =
+                        m.0.is_some_and(|id| self.vocabulary.guides[id as usize] == 1);
+                    (!english.contains(t) || only_one_guide)
+                        && self.guide_topics.iter().any(|g| g.has(m.0))
+                })
+                .filter_map(|((t, _), m)| Some((t.as_str(), m.0?)))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let topics: Vec<u32> = topic_terms.iter().map(|t| t.1).collect();
+        // The scores of problems set back for being about something else, before that: the
+        // best is far ahead only of what it outscores on the evidence itself.
+        let mut topic_free: HashMap<usize, f32> = HashMap::new();
         // Each candidate's score, trust, problem, labels it names and match so far.
         let mut out: Vec<(f32, Trust, usize, LabelsNamed, Match)> = Vec::new();
         for (pid, mut c) in candidates {
@@ -741,6 +782,15 @@ impl Matcher {
             if foreign {
                 score *= FOREIGN_SYSTEM_FACTOR;
             }
+            // Text evidence that names systems (`sessions vanish from redis`) is about none of
+            // the problems whose guide never mentions any of them: ranked lower, still
+            // trusted on what they cover.
+            let off_topic =
+                !strong && !topics.is_empty() && topics.iter().all(|t| !self.mentions(e, *t));
+            if off_topic {
+                topic_free.insert(pid, score);
+                score *= OFF_TOPIC_FACTOR;
+            }
             let accepted = strong
                 || (judged >= COVERAGE_MIN && unknown <= UNKNOWN_MAX)
                 || (judged >= COVERAGE_FLOOR && judged / (judged + unknown) >= COVERAGE_SHARE_MIN);
@@ -772,9 +822,10 @@ impl Matcher {
                     .collect();
                 reasons.push(format!("calibration: missing {}", missing.join(" ")));
                 reasons.push(format!(
-                    "calibration: text={:.3} coverage={:.3} bonus={:.3} strong={} accepted={} unknown={:.3} english={:.3} size={} label={:.3} words={} foreign={}",
+                    "calibration: text={:.3} coverage={:.3} bonus={:.3} strong={} accepted={} unknown={:.3} english={:.3} size={} label={:.3} words={} foreign={} offtopic={} topics={}",
                     c.text, c.coverage, bonus, strong, accepted, unknown, phrasing,
-                    e.all.0.len(), label_bonus, words, foreign
+                    e.all.0.len(), label_bonus, words, foreign, off_topic,
+                    topic_terms.iter().map(|t| t.0).collect::<Vec<_>>().join(",")
                 ));
             }
             out.push((
@@ -832,7 +883,11 @@ impl Matcher {
         }
         // The answer is the best-ranked problem when it can be trusted; a weaker one that
         // happens to pass is not promoted in its place.
-        let runner_up = out.get(1).map_or(0.0, |o| o.0);
+        let runner_up = out
+            .iter()
+            .skip(1)
+            .map(|o| topic_free.get(&o.2).copied().unwrap_or(o.0))
+            .fold(0.0f32, f32::max);
         match out.first_mut() {
             Some((s, trust @ Trust::IfFarAhead, ..)) if *s >= LEAD_FACTOR * runner_up => {
                 *trust = Trust::Trusted;
@@ -1081,6 +1136,14 @@ impl Matcher {
             || self.guide_systems[e.guide].has(system)
     }
 
+    /// Whether a problem, its guide or its folder mentions a term at all.
+    fn mentions(&self, e: &Entry, term: u32) -> bool {
+        let term = Some(term);
+        e.all.has(term)
+            || self.guide_systems[e.guide].has(term)
+            || self.guide_topics[e.guide].has(term)
+    }
+
     /// The alert labels whose value the problem names.
     fn labels_named(labels: &[(&str, &str, Option<u32>)], e: &Entry) -> LabelsNamed {
         let commands = e.part(Part::Commands);
@@ -1124,6 +1187,44 @@ const LEAD_FACTOR: f32 = 2.0;
 const LEAD_COVERAGE_MIN: f32 = 0.2;
 const LEAD_UNKNOWN_MAX: f32 = 0.3;
 
+/// The terms that name what a guide is about: its folder's, its problems' context (guide
+/// title, file name, parent headings), and, when it has three problems or more, the terms
+/// at least half of them use in their prose. Commands are left out: `kubectl` in every
+/// block is how a guide works, not what it is about.
+fn topic_terms(entries: &[Entry], folder: &[String], vocabulary: &Vocabulary) -> TermSet {
+    let mut topics: Vec<u32> = folder.iter().filter_map(|t| vocabulary.id(t)).collect();
+    for e in entries {
+        topics.extend_from_slice(&e.part(Part::Context).0);
+    }
+    if entries.len() >= 3 {
+        let mut count: HashMap<u32, usize> = HashMap::new();
+        for e in entries {
+            let prose = TermSet::new(
+                [
+                    Part::Title,
+                    Part::Symptoms,
+                    Part::Signals,
+                    Part::Causes,
+                    Part::Body,
+                ]
+                .iter()
+                .flat_map(|p| e.part(*p).0.iter().copied())
+                .collect(),
+            );
+            for id in prose.0 {
+                *count.entry(id).or_default() += 1;
+            }
+        }
+        topics.extend(
+            count
+                .into_iter()
+                .filter(|(_, n)| 2 * n >= entries.len())
+                .map(|(id, _)| id),
+        );
+    }
+    TermSet::new(topics)
+}
+
 /// The first word of an alert's name of several words, as a term, when it is not ordinary
 /// English: the system the alert is about, by the naming convention of rule sets.
 fn alert_system(analyzer: &mut TextAnalyzer, name: &str) -> Option<String> {
@@ -1155,6 +1256,10 @@ fn alert_system(analyzer: &mut TextAnalyzer, name: &str) -> Option<String> {
 /// How much a problem's score counts when its guide never names the system the alert is
 /// about: measured on the awesome-prometheus-alerts rule set (see docs/matching.md).
 const FOREIGN_SYSTEM_FACTOR: f32 = 0.5;
+
+/// How much a problem's score counts when text evidence names systems its guide never
+/// mentions: measured on the evaluation sets (see docs/matching.md).
+const OFF_TOPIC_FACTOR: f32 = 0.5;
 
 /// The alert labels a problem names: each label's index, and whether the problem's
 /// commands name it (rather than its text).
@@ -1443,6 +1548,40 @@ mod tests {
         assert_eq!(
             found.first().map(|m| m.id.as_str()),
             Some("kubernetes/KubeJobFailed.md#kubejobfailed"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn text_that_names_a_system_goes_to_a_guide_about_it() {
+        let redis = "# Redis\n\n## Evictions\n\nKeys vanish before their TTL when maxmemory \
+                     is reached.\n\n## Slow commands\n\nLatency is high.\n";
+        let web = "# Web app\n\n## Sessions lost\n\nUsers are logged out at random: their \
+                   sessions vanish before the TTL.\n";
+        let guides = [
+            medic_guide::parse("redis.md", redis),
+            medic_guide::parse("web.md", web),
+        ];
+        let matcher = Matcher::new(&guides).unwrap();
+        let ids = |text: &str| -> Vec<String> {
+            matcher
+                .search(&Evidence::Text(text.to_owned()), 3)
+                .into_iter()
+                .map(|m| m.id)
+                .collect()
+        };
+        // Naming no system, the section with the most words in common is first.
+        let found = ids("sessions vanish before the TTL");
+        assert_eq!(
+            found.first().map(String::as_str),
+            Some("web.md#sessions-lost")
+        );
+        // Naming Redis, which the web app's guide never mentions: Redis's section first,
+        // the other still shown.
+        let found = ids("sessions vanish from redis before the TTL");
+        assert_eq!(
+            found,
+            ["redis.md#evictions", "web.md#sessions-lost"],
             "{found:?}"
         );
     }
