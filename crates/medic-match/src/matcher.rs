@@ -127,6 +127,8 @@ struct Vocabulary {
     fields: Vec<u8>,
     /// For each term, the number of guides that use it.
     guides: Vec<u32>,
+    /// For each term, whether it names what some guide is about (see [`topic_terms`]).
+    topic: Vec<bool>,
 }
 
 impl Vocabulary {
@@ -143,6 +145,7 @@ impl Vocabulary {
         self.df.push(0);
         self.fields.push(0);
         self.guides.push(0);
+        self.topic.push(false);
         id
     }
 
@@ -190,10 +193,6 @@ pub struct Matcher {
     /// path's (`prometheus-operator-runbooks/kubernetes`), and, for a guide of several
     /// problems, every term of its text.
     guide_systems: Vec<TermSet>,
-    /// For each guide, the terms that name what it is about: its folder's and file's, its
-    /// title's, and, for a guide of several problems, the words most of its problems use
-    /// in their prose (`discord` in a guide to a Discord provider).
-    guide_topics: Vec<TermSet>,
     /// Keep every candidate and say why it would be kept or dropped (MEDIC_MATCH_CALIBRATE=1):
     /// the data the "no match" threshold is set from.
     calibrate: bool,
@@ -317,7 +316,6 @@ impl Matcher {
         let mut vocabulary = Vocabulary::default();
         // Each guide's folder terms, and its terms when it has several problems.
         let mut guide_systems: Vec<(Vec<String>, Vec<u32>)> = Vec::with_capacity(guides.len());
-        let mut guide_topics = Vec::with_capacity(guides.len());
         for guide in guides {
             let first_entry = entries.len();
             let folder = guide
@@ -388,14 +386,14 @@ impl Matcher {
                 vocabulary.guides[*id as usize] += 1;
             }
             let text = if guide.problems.len() > 1 {
-                entries[first_entry..]
-                    .iter()
-                    .flat_map(|e: &Entry| e.all.0.iter().copied())
-                    .collect()
+                used.0
             } else {
                 Vec::new()
             };
-            guide_topics.push(topic_terms(&entries[first_entry..], &folder, &vocabulary));
+            let topics = topic_terms(&entries[first_entry..], &folder, &vocabulary);
+            for id in &topics.0 {
+                vocabulary.topic[*id as usize] = true;
+            }
             guide_systems.push((folder, text));
         }
         // A folder's word no problem uses cannot be the system of an alert (only a system
@@ -422,7 +420,6 @@ impl Matcher {
             signals,
             vocabulary,
             guide_systems,
-            guide_topics,
             calibrate: std::env::var_os("MEDIC_MATCH_CALIBRATE").is_some(),
             synonyms: Synonyms::new(&mut analyzer_for_synonyms),
         })
@@ -711,22 +708,20 @@ impl Matcher {
         // The systems text evidence names: its words that name what some guide is about
         // (`redis`, `alertmanager`), unless they are ordinary English that other guides use
         // too (`discord` names a system when one guide alone uses it).
-        let topic_terms: Vec<(&str, u32)> = if query.alert_name.is_none() {
+        let topics: Vec<(&str, u32)> = if query.alert_name.is_none() {
             terms
                 .iter()
                 .zip(&measured)
-                .filter(|((t, _), m)| {
-                    let only_one_guide =
-                        m.0.is_some_and(|id| self.vocabulary.guides[id as usize] == 1);
-                    (!english.contains(t) || only_one_guide)
-                        && self.guide_topics.iter().any(|g| g.has(m.0))
-                })
                 .filter_map(|((t, _), m)| Some((t.as_str(), m.0?)))
+                .filter(|(t, id)| {
+                    let id = *id as usize;
+                    self.vocabulary.topic[id]
+                        && (!english.contains(*t) || self.vocabulary.guides[id] == 1)
+                })
                 .collect()
         } else {
             Vec::new()
         };
-        let topics: Vec<u32> = topic_terms.iter().map(|t| t.1).collect();
         // The scores of problems set back for being about something else, before that: the
         // best is far ahead only of what it outscores on the evidence itself.
         let mut topic_free: HashMap<usize, f32> = HashMap::new();
@@ -786,7 +781,7 @@ impl Matcher {
             // the problems whose guide never mentions any of them: ranked lower, still
             // trusted on what they cover.
             let off_topic =
-                !strong && !topics.is_empty() && topics.iter().all(|t| !self.mentions(e, *t));
+                !strong && !topics.is_empty() && topics.iter().all(|t| !self.mentions(e, t.1));
             if off_topic {
                 topic_free.insert(pid, score);
                 score *= OFF_TOPIC_FACTOR;
@@ -825,7 +820,7 @@ impl Matcher {
                     "calibration: text={:.3} coverage={:.3} bonus={:.3} strong={} accepted={} unknown={:.3} english={:.3} size={} label={:.3} words={} foreign={} offtopic={} topics={}",
                     c.text, c.coverage, bonus, strong, accepted, unknown, phrasing,
                     e.all.0.len(), label_bonus, words, foreign, off_topic,
-                    topic_terms.iter().map(|t| t.0).collect::<Vec<_>>().join(",")
+                    topics.iter().map(|t| t.0).collect::<Vec<_>>().join(",")
                 ));
             }
             out.push((
@@ -1136,12 +1131,11 @@ impl Matcher {
             || self.guide_systems[e.guide].has(system)
     }
 
-    /// Whether a problem, its guide or its folder mentions a term at all.
+    /// Whether a problem, its guide (when it has several problems) or its folder mentions a
+    /// term at all. A guide's topics are among these: its folder's, and its problems' terms.
     fn mentions(&self, e: &Entry, term: u32) -> bool {
         let term = Some(term);
-        e.all.has(term)
-            || self.guide_systems[e.guide].has(term)
-            || self.guide_topics[e.guide].has(term)
+        e.all.has(term) || self.guide_systems[e.guide].has(term)
     }
 
     /// The alert labels whose value the problem names.
