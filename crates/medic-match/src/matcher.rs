@@ -533,12 +533,16 @@ impl Matcher {
         alert_name: Option<&str>,
     ) -> bool {
         let lower = written.to_lowercase();
+        // A part of two letters is a word between underscores (`nf` in `nf_conntrack`), not
+        // where a name's capitals happen to split it (`My` in `MySQL`).
+        let shortest = if written.contains('_') { 2 } else { 3 };
         alert_name == Some(lower.as_str())
             || (!written.contains(['-', '.'])
                 && !lower.ends_with("exception")
                 && !lower.ends_with("error")
-                && parts
-                    .all(|t| t.offset_to - t.offset_from >= 3 && self.vocabulary.knows(&t.text)))
+                && parts.all(|t| {
+                    t.offset_to - t.offset_from >= shortest && self.vocabulary.knows(&t.text)
+                }))
     }
 
     /// The analysed tokens of evidence text, without the words of its URLs that no guide
@@ -1578,6 +1582,79 @@ mod tests {
             ["redis.md#evictions", "web.md#sessions-lost"],
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn a_dial_to_a_well_known_port_names_its_service() {
+        // The example guides: the words of the dial are an HTTP gateway's as much as Redis's.
+        let guides = [
+            medic_guide::parse(
+                "http-service.md",
+                include_str!("../../../examples/guides/http-service.md"),
+            ),
+            medic_guide::parse(
+                "kubernetes-pods.md",
+                include_str!("../../../examples/guides/kubernetes-pods.md"),
+            ),
+            medic_guide::parse(
+                "postgresql.md",
+                include_str!("../../../examples/guides/postgresql.md"),
+            ),
+            medic_guide::parse(
+                "prometheus-alertmanager.md",
+                include_str!("../../../examples/guides/prometheus-alertmanager.md"),
+            ),
+            medic_guide::parse(
+                "redis.md",
+                include_str!("../../../examples/guides/redis.md"),
+            ),
+            medic_guide::parse(
+                "tls-certificates.md",
+                include_str!("../../../examples/guides/tls-certificates.md"),
+            ),
+        ];
+        let matcher = Matcher::new(&guides).unwrap();
+        let first = |text: &str| {
+            matcher
+                .search(&Evidence::Text(text.to_owned()), 3)
+                .first()
+                .map(|m| m.id.clone())
+        };
+        // Port 6379 is Redis's: the read that timed out was from Redis.
+        assert_eq!(
+            first("read tcp 10.0.1.5:51234->10.0.2.9:6379: i/o timeout").as_deref(),
+            Some("redis.md#high-latency-and-slow-commands")
+        );
+        // An application's own port names nothing: the same words are a gateway's timeout.
+        assert_eq!(
+            first("read tcp 10.0.1.5:51234->10.0.2.9:8080: i/o timeout").as_deref(),
+            Some("http-service.md#3-504-gateway-timeout")
+        );
+    }
+
+    #[test]
+    fn a_snake_case_identifier_of_known_words_is_its_words() {
+        let guide = "# Node\n\n## Conntrack table full\n\nThe kernel conntrack table is full: \
+                     raise the nf limits. MySQL exporters are unaffected, my SQL is fine.\n";
+        let matcher = Matcher::new(&[medic_guide::parse("node.md", guide)]).unwrap();
+        let weighed = |text: &str| {
+            let query = Evidence::Text(text.to_owned()).query();
+            let mut analyzer = crate::analyzer::analyzer();
+            let mut terms: Vec<String> = matcher
+                .evidence_terms(&mut analyzer, &query)
+                .weights
+                .into_keys()
+                .collect();
+            terms.sort();
+            terms
+        };
+        // `nf_conntrack` no guide writes whole, but both its words: it is them.
+        assert_eq!(
+            weighed("nf_conntrack: table full"),
+            ["conntrack", "full", "nf", "tabl"]
+        );
+        // A name's capitals do not make words of it: `MySQL` stays a name.
+        assert!(weighed("MySQL replica lag").contains(&"mysql".to_owned()));
     }
 
     #[test]

@@ -378,6 +378,27 @@ static VALUES: LazyLock<Regex> = LazyLock::new(|| {
 /// ephemeral end of a connection.
 const EPHEMERAL_PORTS: u32 = 32768;
 
+/// The services that listen on well-known ports, by the name guides call them: a dial to
+/// `10.0.2.9:6379` that times out is evidence about Redis, and is written so. Ports many
+/// services share (80, 443, 8080, 9090) name none and stay numbers.
+const SERVICE_PORTS: [(&str, &str); 15] = [
+    ("53", "dns"),
+    ("2379", "etcd"),
+    ("2380", "etcd"),
+    ("3306", "mysql"),
+    ("5432", "postgresql"),
+    ("5672", "rabbitmq"),
+    ("6379", "redis"),
+    ("9092", "kafka"),
+    ("9093", "alertmanager"),
+    ("9200", "elasticsearch"),
+    ("10250", "kubelet"),
+    ("11211", "memcached"),
+    ("26379", "sentinel"),
+    ("27017", "mongodb"),
+    ("8500", "consul"),
+];
+
 /// Evidence text with its ids and quantities blanked: a request id or a latency of
 /// `0.47s` says nothing about which problem it is, and no guide names it.
 pub(crate) fn without_values(text: &str) -> std::borrow::Cow<'_, str> {
@@ -389,8 +410,12 @@ pub(crate) fn without_values(text: &str) -> std::borrow::Cow<'_, str> {
                 .as_str()
                 .parse::<u32>()
                 .is_ok_and(|p| p < EPHEMERAL_PORTS);
+            let port = port.as_str();
             return if service {
-                format!(" {} ", port.as_str())
+                match SERVICE_PORTS.iter().find(|(p, _)| *p == port) {
+                    Some((_, name)) => format!(" {name} "),
+                    None => format!(" {port} "),
+                }
             } else {
                 " ".to_owned()
             };
@@ -732,7 +757,7 @@ mod tests {
     fn addresses_are_blanked_but_service_ports_kept() {
         assert_eq!(
             without_values("read tcp 10.0.1.5:51234->10.0.2.9:6379: i/o timeout"),
-            "read tcp  -> 6379 : i/o timeout"
+            "read tcp  -> redis : i/o timeout"
         );
         assert_eq!(
             without_values("Get \"http://10.244.2.31:8080/health\" from 10.0.0.1"),
