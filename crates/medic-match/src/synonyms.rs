@@ -239,6 +239,14 @@ mod tests {
     }
 
     #[test]
+    fn a_configuration_is_a_config() {
+        // `PrometheusConfigurationReloadFailure` and a runbook named `PrometheusBadConfig`:
+        // the stemmer leaves `configur` and `config` apart.
+        let e = expanded("PrometheusConfigurationReloadFailure");
+        assert!(e.iter().any(|t| t == "config"), "{e:?}");
+    }
+
+    #[test]
     fn a_phrase_expands_only_when_all_its_words_are_there() {
         let e = expanded("column \"region\" does not exist");
         assert!(e.iter().any(|t| t == "miss"), "{e:?}");
