@@ -239,11 +239,19 @@ mod tests {
     }
 
     #[test]
-    fn a_configuration_is_a_config() {
+    fn abbreviations_and_spellings_are_their_words() {
         // `PrometheusConfigurationReloadFailure` and a runbook named `PrometheusBadConfig`:
         // the stemmer leaves `configur` and `config` apart.
         let e = expanded("PrometheusConfigurationReloadFailure");
         assert!(e.iter().any(|t| t == "config"), "{e:?}");
+        // node_exporter's `NodeNetworkReceiveErrs` and an alert about receive errors.
+        let e = expanded("HostNetworkReceiveErrors");
+        assert!(e.iter().any(|t| t == "err"), "{e:?}");
+        let e = expanded("k8s api down");
+        assert!(e.iter().any(|t| t == "kubernet"), "{e:?}");
+        // A configuration not synced is one that drifted.
+        let e = expanded("alertmanager config not synced");
+        assert!(e.iter().any(|t| t == "inconsist"), "{e:?}");
     }
 
     #[test]
