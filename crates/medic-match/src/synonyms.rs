@@ -249,6 +249,9 @@ mod tests {
         assert!(e.iter().any(|t| t == "err"), "{e:?}");
         let e = expanded("k8s api down");
         assert!(e.iter().any(|t| t == "kubernet"), "{e:?}");
+        // A pod not healthy is one not ready.
+        let e = expanded("Kubernetes Pod not healthy");
+        assert!(e.iter().any(|t| t == "readi"), "{e:?}");
         // A configuration not synced is one that drifted.
         let e = expanded("alertmanager config not synced");
         assert!(e.iter().any(|t| t == "inconsist"), "{e:?}");
