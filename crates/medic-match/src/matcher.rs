@@ -489,6 +489,7 @@ impl Matcher {
                         && !self.vocabulary.knows(&token.text)
                         && self.stands_for_its_parts(
                             text.get(span.clone()).unwrap_or_default(),
+                            span.start,
                             parts,
                             alert_name.as_deref(),
                         );
@@ -529,20 +530,25 @@ impl Matcher {
     fn stands_for_its_parts<'t>(
         &self,
         written: &str,
+        start: usize,
         mut parts: impl Iterator<Item = &'t Token>,
         alert_name: Option<&str>,
     ) -> bool {
         let lower = written.to_lowercase();
         // A part of two letters is a word between underscores (`nf` in `nf_conntrack`), not
-        // where a name's capitals happen to split it (`My` in `MySQL`).
-        let shortest = if written.contains('_') { 2 } else { 3 };
+        // where a name's capitals happen to split it (`My` in `MySQL`, `MySQL_connections`).
+        let bytes = written.as_bytes();
+        let long_enough = |t: &Token| {
+            let (from, to) = (t.offset_from - start, t.offset_to - start);
+            let between_underscores = (from == 0 || bytes.get(from - 1) == Some(&b'_'))
+                && (to == bytes.len() || bytes.get(to) == Some(&b'_'));
+            to - from >= 3 || (to - from == 2 && between_underscores)
+        };
         alert_name == Some(lower.as_str())
             || (!written.contains(['-', '.'])
                 && !lower.ends_with("exception")
                 && !lower.ends_with("error")
-                && parts.all(|t| {
-                    t.offset_to - t.offset_from >= shortest && self.vocabulary.knows(&t.text)
-                }))
+                && parts.all(|t| long_enough(t) && self.vocabulary.knows(&t.text)))
     }
 
     /// The analysed tokens of evidence text, without the words of its URLs that no guide
@@ -1635,7 +1641,8 @@ mod tests {
     #[test]
     fn a_snake_case_identifier_of_known_words_is_its_words() {
         let guide = "# Node\n\n## Conntrack table full\n\nThe kernel conntrack table is full: \
-                     raise the nf limits. MySQL exporters are unaffected, my SQL is fine.\n";
+                     raise the nf limits. MySQL exporters are unaffected, my SQL connections \
+                     are fine.\n";
         let matcher = Matcher::new(&[medic_guide::parse("node.md", guide)]).unwrap();
         let weighed = |text: &str| {
             let query = Evidence::Text(text.to_owned()).query();
@@ -1653,8 +1660,13 @@ mod tests {
             weighed("nf_conntrack: table full"),
             ["conntrack", "full", "nf", "tabl"]
         );
-        // A name's capitals do not make words of it: `MySQL` stays a name.
+        // A name's capitals do not make words of it: `MySQL` stays a name, underscores or not.
         assert!(weighed("MySQL replica lag").contains(&"mysql".to_owned()));
+        assert!(
+            weighed("MySQL_connections maxed").contains(&"mysql_connect".to_owned()),
+            "{:?}",
+            weighed("MySQL_connections maxed")
+        );
     }
 
     #[test]

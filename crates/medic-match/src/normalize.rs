@@ -380,8 +380,9 @@ const EPHEMERAL_PORTS: u32 = 32768;
 
 /// The services that listen on well-known ports, by the name guides call them: a dial to
 /// `10.0.2.9:6379` that times out is evidence about Redis, and is written so. Ports many
-/// services share (80, 443, 8080, 9090) name none and stay numbers.
-const SERVICE_PORTS: [(&str, &str); 15] = [
+/// services share (80, 443, 8080, 9090; 9093 is Alertmanager's and Kafka's TLS listener's)
+/// name none and stay numbers.
+const SERVICE_PORTS: [(&str, &str); 14] = [
     ("53", "dns"),
     ("2379", "etcd"),
     ("2380", "etcd"),
@@ -389,14 +390,13 @@ const SERVICE_PORTS: [(&str, &str); 15] = [
     ("5432", "postgresql"),
     ("5672", "rabbitmq"),
     ("6379", "redis"),
+    ("8500", "consul"),
     ("9092", "kafka"),
-    ("9093", "alertmanager"),
     ("9200", "elasticsearch"),
     ("10250", "kubelet"),
     ("11211", "memcached"),
-    ("26379", "sentinel"),
+    ("26379", "redis sentinel"),
     ("27017", "mongodb"),
-    ("8500", "consul"),
 ];
 
 /// Evidence text with its ids and quantities blanked: a request id or a latency of
