@@ -390,9 +390,8 @@ impl Matcher {
             } else {
                 Vec::new()
             };
-            let topics = topic_terms(&entries[first_entry..], &folder, &vocabulary);
-            for id in &topics.0 {
-                vocabulary.topic[*id as usize] = true;
+            for id in topic_terms(&entries[first_entry..], &folder, &vocabulary) {
+                vocabulary.topic[id as usize] = true;
             }
             guide_systems.push((folder, text));
         }
@@ -1194,8 +1193,8 @@ const LEAD_UNKNOWN_MAX: f32 = 0.3;
 /// The terms that name what a guide is about: its folder's, its problems' context (guide
 /// title, file name, parent headings), and, when it has three problems or more, the terms
 /// at least half of them use in their prose. Commands are left out: `kubectl` in every
-/// block is how a guide works, not what it is about.
-fn topic_terms(entries: &[Entry], folder: &[String], vocabulary: &Vocabulary) -> TermSet {
+/// block is how a guide works, not what it is about. A term may come more than once.
+fn topic_terms(entries: &[Entry], folder: &[String], vocabulary: &Vocabulary) -> Vec<u32> {
     let mut topics: Vec<u32> = folder.iter().filter_map(|t| vocabulary.id(t)).collect();
     for e in entries {
         topics.extend_from_slice(&e.part(Part::Context).0);
@@ -1226,7 +1225,7 @@ fn topic_terms(entries: &[Entry], folder: &[String], vocabulary: &Vocabulary) ->
                 .map(|(id, _)| id),
         );
     }
-    TermSet::new(topics)
+    topics
 }
 
 /// The first word of an alert's name of several words, as a term, when it is not ordinary
@@ -1593,32 +1592,35 @@ mod tests {
     #[test]
     fn a_dial_to_a_well_known_port_names_its_service() {
         // The example guides: the words of the dial are an HTTP gateway's as much as Redis's.
-        let guides = [
-            medic_guide::parse(
+        let guides: Vec<_> = [
+            (
                 "http-service.md",
                 include_str!("../../../examples/guides/http-service.md"),
             ),
-            medic_guide::parse(
+            (
                 "kubernetes-pods.md",
                 include_str!("../../../examples/guides/kubernetes-pods.md"),
             ),
-            medic_guide::parse(
+            (
                 "postgresql.md",
                 include_str!("../../../examples/guides/postgresql.md"),
             ),
-            medic_guide::parse(
+            (
                 "prometheus-alertmanager.md",
                 include_str!("../../../examples/guides/prometheus-alertmanager.md"),
             ),
-            medic_guide::parse(
+            (
                 "redis.md",
                 include_str!("../../../examples/guides/redis.md"),
             ),
-            medic_guide::parse(
+            (
                 "tls-certificates.md",
                 include_str!("../../../examples/guides/tls-certificates.md"),
             ),
-        ];
+        ]
+        .into_iter()
+        .map(|(name, text)| medic_guide::parse(name, text))
+        .collect();
         let matcher = Matcher::new(&guides).unwrap();
         let first = |text: &str| {
             matcher
