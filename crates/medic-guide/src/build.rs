@@ -51,6 +51,21 @@ pub fn parse(path: &str, text: &str) -> Guide {
         .iter()
         .find(|n| n.level == 1)
         .map(|n| n.title.text.clone());
+    let intro = tree
+        .nodes
+        .iter()
+        .find(|n| n.level == 1)
+        .map(|n| {
+            n.blocks
+                .iter()
+                .filter_map(|b| match b {
+                    Block::Paragraph { inline, .. } => Some(inline.text.as_str()),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_default();
     let title = h1
         .or_else(|| front_matter.get("title").cloned())
         .unwrap_or_else(|| {
@@ -87,6 +102,7 @@ pub fn parse(path: &str, text: &str) -> Guide {
         procedures: builder.procedures,
         signals: builder.signals,
         lines: line_count,
+        intro,
     }
 }
 

@@ -30,6 +30,9 @@ pub struct Guide {
     pub signals: Vec<Signal>,
     /// Number of lines in the file.
     pub lines: usize,
+    /// The paragraphs under the guide's title, before its first section.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub intro: String,
 }
 
 impl Guide {

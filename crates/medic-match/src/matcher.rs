@@ -314,8 +314,10 @@ impl Matcher {
         let mut entries = Vec::new();
         let mut masked_texts = Vec::new();
         let mut vocabulary = Vocabulary::default();
-        // Each guide's folder terms, and its terms when it has several problems.
+        // Each guide's folder terms, and its terms when it has several problems; the names
+        // its introduction gives.
         let mut guide_systems: Vec<(Vec<String>, Vec<u32>)> = Vec::with_capacity(guides.len());
+        let mut named: Vec<Vec<String>> = Vec::with_capacity(guides.len());
         for guide in guides {
             let first_entry = entries.len();
             let folder = guide
@@ -394,6 +396,20 @@ impl Matcher {
                 vocabulary.topic[id as usize] = true;
             }
             guide_systems.push((folder, text));
+            named.push(crate::analyzer::terms(
+                &mut analyzer,
+                &proper_names(&guide.intro),
+            ));
+        }
+        // The names a guide's introduction gives the system it is about (`the Virtual
+        // Coffee Platform` under a title that says only `Troubleshooting Guide`) are its
+        // topics too, when some problem uses them.
+        for (g, names) in named.into_iter().enumerate() {
+            let ids: Vec<u32> = names.iter().filter_map(|t| vocabulary.id(t)).collect();
+            for id in ids {
+                vocabulary.topic[id as usize] = true;
+                guide_systems[g].1.push(id);
+            }
         }
         // A folder's word no problem uses cannot be the system of an alert (only a system
         // some guide names is looked for), so only known terms are kept.
@@ -441,11 +457,13 @@ impl Matcher {
     }
 
     /// Whether a term of the evidence is a value rather than a word: addresses, versions,
-    /// times and one- or two-digit numbers, and generated ids no guide names (`yk3pq0`).
-    /// Longer plain numbers stay: a status, an exit code, a system's error code.
+    /// times and one- or two-digit numbers, and generated ids and hexadecimal literals no
+    /// guide names (`yk3pq0`, the `0xc000512000` of a Go stack trace). Longer plain numbers
+    /// stay: a status, an exit code, a system's error code.
     fn is_value(&self, term: &str) -> bool {
         (crate::normalize::numeric(term) && (term.contains(['.', ':']) || term.len() <= 2))
-            || (crate::normalize::generated(term) && !self.vocabulary.knows(term))
+            || ((crate::normalize::generated(term) || crate::normalize::hexadecimal(term))
+                && !self.vocabulary.knows(term))
     }
 
     /// The evidence's terms with their weights, the words they were written as, the terms
@@ -1140,8 +1158,9 @@ impl Matcher {
             || self.guide_systems[e.guide].has(system)
     }
 
-    /// Whether a problem, its guide (when it has several problems) or its folder mentions a
-    /// term at all. A guide's topics are among these: its folder's, and its problems' terms.
+    /// Whether a problem, its guide (when it has several problems), its guide's introduction
+    /// or its folder mentions a term at all. A guide's topics are among these: its folder's,
+    /// the names its introduction gives, and its problems' terms.
     fn mentions(&self, e: &Entry, term: u32) -> bool {
         let term = Some(term);
         e.all.has(term) || self.guide_systems[e.guide].has(term)
@@ -1382,6 +1401,21 @@ fn shorten(s: &str, max: usize) -> String {
     }
 }
 
+/// The words of prose written with a capital inside a sentence: the names it gives
+/// (`Virtual Coffee Platform`, `Crossplane`, `AWS`), not the first word of a sentence.
+fn proper_names(text: &str) -> String {
+    let mut names = Vec::new();
+    let mut sentence_start = true;
+    for word in text.split_whitespace() {
+        let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
+        if !sentence_start && bare.starts_with(char::is_uppercase) {
+            names.push(bare);
+        }
+        sentence_start = word.ends_with(['.', '!', '?', ':']);
+    }
+    names.join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use crate::{Evidence, Matcher};
@@ -1586,6 +1620,51 @@ mod tests {
             found,
             ["redis.md#evictions", "web.md#sessions-lost"],
             "{found:?}"
+        );
+    }
+
+    #[test]
+    fn the_system_a_guide_introduction_names_is_its_topic() {
+        // The seeds: the Virtual Coffee guide's title says only "Troubleshooting Guide";
+        // its introduction names the platform. Another guide's section shares more of the
+        // words, but not the system.
+        let guides: Vec<_> = [
+            include_str!("../../../testdata/seeds/000_5a2fd40b88a89dd5.txt"),
+            include_str!("../../../testdata/seeds/001_ed404bc90f76630f.txt"),
+            include_str!("../../../testdata/seeds/002_7f3c5c84cff19295.txt"),
+            include_str!("../../../testdata/seeds/003_f49a088b457f2bc5.txt"),
+            include_str!("../../../testdata/seeds/004_e5546a48ff37e294.txt"),
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, text)| medic_guide::parse(&format!("00{i}.txt"), text))
+        .collect();
+        assert!(guides[1].intro.contains("Virtual Coffee Platform"));
+        let matcher = Matcher::new(&guides).unwrap();
+        let found = matcher.search(
+            &Evidence::Text(
+                "nobody can log in to virtual coffee since this morning, google sign-in just \
+                 loops back to the login page"
+                    .to_owned(),
+            ),
+            3,
+        );
+        assert_eq!(
+            found.first().map(|m| m.id.as_str()),
+            Some("001.txt#authentication-issues"),
+            "{:?}",
+            found.iter().map(|m| &m.id).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn proper_names_are_the_capitalised_words_inside_sentences() {
+        assert_eq!(
+            super::proper_names(
+                "This guide covers the Virtual Coffee Platform. Pods run on AWS: Check \
+                 (Crossplane) first."
+            ),
+            "Virtual Coffee Platform AWS Crossplane"
         );
     }
 
