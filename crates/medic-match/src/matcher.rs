@@ -396,10 +396,12 @@ impl Matcher {
                 vocabulary.topic[id as usize] = true;
             }
             guide_systems.push((folder, text));
-            named.push(crate::analyzer::terms(
-                &mut analyzer,
-                &proper_names(&guide.intro),
-            ));
+            // A guide without problems is about nothing medic can answer with.
+            named.push(if guide.problems.is_empty() {
+                Vec::new()
+            } else {
+                crate::analyzer::terms(&mut analyzer, &proper_names(&guide.intro))
+            });
         }
         // The names a guide's introduction gives the system it is about (`the Virtual
         // Coffee Platform` under a title that says only `Troubleshooting Guide`) are its
