@@ -255,6 +255,9 @@ mod tests {
         // A configuration not synced is one that drifted.
         let e = expanded("alertmanager config not synced");
         assert!(e.iter().any(|t| t == "inconsist"), "{e:?}");
+        // What happens over and over happens too often.
+        let e = expanded("a VM keeps live migrating over and over");
+        assert!(e.iter().any(|t| t == "excess"), "{e:?}");
     }
 
     #[test]
