@@ -46,15 +46,10 @@ pub fn parse(path: &str, text: &str) -> Guide {
             _ => None,
         })
         .unwrap_or_default();
-    let h1 = tree
-        .nodes
-        .iter()
-        .find(|n| n.level == 1)
-        .map(|n| n.title.text.clone());
-    let intro = tree
-        .nodes
-        .iter()
-        .find(|n| n.level == 1)
+    let h1 = tree.nodes.iter().find(|n| n.level == 1);
+    // The paragraphs under the title, before its first section: where a guide says what it
+    // is about.
+    let intro = h1
         .map(|n| {
             n.blocks
                 .iter()
@@ -67,6 +62,7 @@ pub fn parse(path: &str, text: &str) -> Guide {
         })
         .unwrap_or_default();
     let title = h1
+        .map(|n| n.title.text.clone())
         .or_else(|| front_matter.get("title").cloned())
         .unwrap_or_else(|| {
             let name = path.rsplit('/').next().unwrap_or(path);
@@ -1270,6 +1266,22 @@ fn code_spans(text: &str) -> impl Iterator<Item = &str> {
 mod tests {
     use super::has_placeholder;
     use crate::SignalKind;
+
+    #[test]
+    fn the_intro_is_the_paragraphs_under_the_title() {
+        let guide = crate::parse(
+            "g.md",
+            "# Troubleshooting Guide\n\nThis guide covers the Virtual Coffee Platform.\n\n\
+             - a list is not the intro\n\nIt runs on AWS.\n\n## Pods not starting\n\n\
+             ### Symptoms\n\n- Pods stay Pending\n",
+        );
+        assert_eq!(
+            guide.intro,
+            "This guide covers the Virtual Coffee Platform.\nIt runs on AWS."
+        );
+        let untitled = crate::parse("u.md", "Some text.\n\n## Pods not starting\n");
+        assert_eq!(untitled.intro, "");
+    }
 
     #[test]
     fn snippets_inside_list_items_are_the_problems_code() {
