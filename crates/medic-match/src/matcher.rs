@@ -729,11 +729,11 @@ impl Matcher {
         // word (`Elasticsearch` in `ElasticsearchHealthyNodes`, `Kube` in `KubePodNotReady`;
         // not `High` in `HighErrorRate`), as its term's id. A system no guide names is
         // left to the words, as any evidence about what the guides do not know is.
-        let system = query
+        let system_named = query
             .alert_name
             .as_deref()
-            .and_then(|name| alert_system(&mut analyzer, name))
-            .and_then(|t| id(&t));
+            .and_then(|name| alert_system(&mut analyzer, name));
+        let system = system_named.as_ref().and_then(|(term, _)| id(term));
         // The systems text evidence names: its words that name what some guide is about
         // (`redis`, `alertmanager`), unless they are ordinary English that other guides use
         // too (`discord` names a system when one guide alone uses it).
@@ -754,6 +754,8 @@ impl Matcher {
         // The scores of problems set back for being about something else, before that: the
         // best is far ahead only of what it outscores on the evidence itself.
         let mut topic_free: HashMap<usize, f32> = HashMap::new();
+        // The problems set back for being about another system than the alert's.
+        let mut foreign: HashSet<usize> = HashSet::new();
         // Each candidate's score, trust, problem, labels it names and match so far.
         let mut out: Vec<(f32, Trust, usize, LabelsNamed, Match)> = Vec::new();
         for (pid, mut c) in candidates {
@@ -802,8 +804,9 @@ impl Matcher {
             // An alert about a system this problem's guide never names (`Elasticsearch…` and
             // a Kubernetes job runbook that mentions Elasticsearch once) is about something
             // else, whatever words they share.
-            let foreign = !strong && system.is_some_and(|system| !self.names_system(e, system));
-            if foreign {
+            let is_foreign = !strong && system.is_some_and(|system| !self.names_system(e, system));
+            if is_foreign {
+                foreign.insert(pid);
                 score *= FOREIGN_SYSTEM_FACTOR;
             }
             // Text evidence that names systems (`sessions vanish from redis`) is about none of
@@ -820,7 +823,7 @@ impl Matcher {
                 || (judged >= COVERAGE_FLOOR && judged / (judged + unknown) >= COVERAGE_SHARE_MIN);
             // Otherwise trusted only far ahead of every other problem, when it still covers
             // a fair share of evidence that is mostly about what the guides know.
-            let trust = if foreign {
+            let trust = if is_foreign {
                 Trust::Untrusted
             } else if accepted {
                 Trust::Trusted
@@ -848,7 +851,7 @@ impl Matcher {
                 reasons.push(format!(
                     "calibration: text={:.3} coverage={:.3} bonus={:.3} strong={} accepted={} unknown={:.3} english={:.3} size={} label={:.3} words={} foreign={} offtopic={} topics={}",
                     c.text, c.coverage, bonus, strong, accepted, unknown, phrasing,
-                    e.all.0.len(), label_bonus, words, foreign, off_topic,
+                    e.all.0.len(), label_bonus, words, is_foreign, off_topic,
                     topics.iter().map(|t| t.0).collect::<Vec<_>>().join(",")
                 ));
             }
@@ -894,6 +897,24 @@ impl Matcher {
                     pairs.join(", "),
                     e.path,
                     e.line
+                ));
+            }
+            // Why a problem sharing the evidence's words ranks lower than they say.
+            let written = |t: &str| format!("\"{}\"", surface.get(t).map_or(t, String::as_str));
+            if foreign.contains(&pid) {
+                if let Some((_, system)) = &system_named {
+                    m.reasons.push(format!(
+                        "ranked lower, not trusted: the alert is about \"{system}\", which {} \
+                         never names",
+                        e.path
+                    ));
+                }
+            } else if topic_free.contains_key(&pid) {
+                let named: Vec<String> = topics.iter().map(|(t, _)| written(t)).collect();
+                m.reasons.push(format!(
+                    "ranked lower: the evidence names {}, which {} never mentions",
+                    named.join(", "),
+                    e.path
                 ));
             }
             m
@@ -1249,9 +1270,10 @@ fn topic_terms(entries: &[Entry], folder: &[String], vocabulary: &Vocabulary) ->
     topics
 }
 
-/// The first word of an alert's name of several words, as a term, when it is not ordinary
-/// English: the system the alert is about, by the naming convention of rule sets.
-fn alert_system(analyzer: &mut TextAnalyzer, name: &str) -> Option<String> {
+/// The first word of an alert's name of several words, as a term and as written, when it
+/// is not ordinary English: the system the alert is about, by the naming convention of rule
+/// sets.
+fn alert_system(analyzer: &mut TextAnalyzer, name: &str) -> Option<(String, String)> {
     let tokens = crate::analyzer::tokens(analyzer, name);
     let whole = tokens.first()?;
     let first = tokens.get(1)?;
@@ -1264,17 +1286,19 @@ fn alert_system(analyzer: &mut TextAnalyzer, name: &str) -> Option<String> {
     } else {
         first.offset_to
     };
-    let written = name.get(..end)?.to_lowercase();
-    if end >= name.len() || is_english(&written) {
+    let written = name.get(..end)?;
+    let lower = written.to_lowercase();
+    if end >= name.len() || is_english(&lower) {
         return None;
     }
-    if end == first.offset_to {
-        Some(first.text.clone())
+    let term = if end == first.offset_to {
+        first.text.clone()
     } else {
-        crate::analyzer::terms(analyzer, &written)
+        crate::analyzer::terms(analyzer, &lower)
             .into_iter()
-            .next()
-    }
+            .next()?
+    };
+    Some((term, written.to_owned()))
 }
 
 /// How much a problem's score counts when its guide never names the system the alert is
@@ -1592,6 +1616,36 @@ mod tests {
     }
 
     #[test]
+    fn a_problem_about_another_system_than_the_alerts_says_why_it_ranks_lower() {
+        let job = "# KubeJobFailed\n\n## Meaning\n\nA job failed to complete, for example the \
+                   elasticsearch index cleanup job on a node.\n\n## Diagnosis\n\nCheck the \
+                   healthy nodes and the job's pods and logs.\n";
+        let nodes = "# ElasticsearchHealthyNodes\n\n## Meaning\n\nA node left the \
+                     Elasticsearch cluster.\n\n## Diagnosis\n\nCheck the healthy nodes.\n";
+        let guides = [
+            medic_guide::parse("kubernetes/KubeJobFailed.md", job),
+            medic_guide::parse("elasticsearch/ElasticsearchHealthyNodes.md", nodes),
+        ];
+        let mut matcher = Matcher::new(&guides).unwrap();
+        // Every candidate, trusted or not, as calibration lists them.
+        matcher.calibrate = true;
+        let text = r#"{"labels":{"alertname":"ElasticsearchHealthyNodes","severity":"critical"},"annotations":{"summary":"Missing node in Elasticsearch cluster, check the job"}}"#;
+        let alerts = crate::alert::parse_alerts(text).unwrap();
+        let found = matcher.search(&Evidence::Alert(alerts[0].clone()), 3);
+        let job = found
+            .iter()
+            .find(|m| m.id == "kubernetes/KubeJobFailed.md#kubejobfailed")
+            .expect("the job runbook is a candidate");
+        assert!(
+            job.reasons.iter().any(|r| r
+                == "ranked lower, not trusted: the alert is about \"Elasticsearch\", which \
+                    kubernetes/KubeJobFailed.md never names"),
+            "{:?}",
+            job.reasons
+        );
+    }
+
+    #[test]
     fn text_that_names_a_system_goes_to_a_guide_about_it() {
         let redis = "# Redis\n\n## Evictions\n\nKeys vanish before their TTL when maxmemory \
                      is reached.\n\n## Slow commands\n\nLatency is high.\n";
@@ -1622,6 +1676,28 @@ mod tests {
             found,
             ["redis.md#evictions", "web.md#sessions-lost"],
             "{found:?}"
+        );
+        // The other says why it ranks lower than its words would.
+        let found = matcher.search(
+            &Evidence::Text("sessions vanish from redis before the TTL".to_owned()),
+            3,
+        );
+        assert!(
+            found[1]
+                .reasons
+                .iter()
+                .any(|r| r
+                    == "ranked lower: the evidence names \"redis\", which web.md never mentions"),
+            "{:?}",
+            found[1].reasons
+        );
+        assert!(
+            !found[0]
+                .reasons
+                .iter()
+                .any(|r| r.starts_with("ranked lower")),
+            "{:?}",
+            found[0].reasons
         );
     }
 
@@ -1755,7 +1831,7 @@ mod tests {
     #[test]
     fn an_alert_names_its_system_first_unless_it_starts_with_a_word() {
         let mut analyzer = crate::analyzer::analyzer();
-        let mut system = |name: &str| super::alert_system(&mut analyzer, name);
+        let mut system = |name: &str| super::alert_system(&mut analyzer, name).map(|s| s.0);
         assert_eq!(
             system("ElasticsearchHealthyNodes").as_deref(),
             Some("elasticsearch")
