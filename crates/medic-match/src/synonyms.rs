@@ -82,10 +82,14 @@ impl Synonyms {
 
     /// Registers one entry of group `id` and returns its terms. A single word triggers an
     /// expansion; a phrase does when the evidence has all its words. A phrase that stop
-    /// words leave one word of (`log in` → log, `not found` → found) does only as written:
-    /// that word alone is too common to stand for the group (a log is not about logging in).
+    /// words leave one word of (`log in` → log, `not found` → found, `over and over` →
+    /// over) does only as written: that word alone is too common to stand for the group (a
+    /// log is not about logging in, nor disk usage over 90% about anything repeating).
     fn entry(&mut self, analyzer: &mut TextAnalyzer, entry: &str, id: usize) -> Vec<String> {
-        let entry_terms = terms(analyzer, entry);
+        let mut entry_terms = terms(analyzer, entry);
+        // A phrase of one word repeated (`over and over`) is that word once: found only as
+        // written, or any `over` would stand for the group.
+        entry_terms.dedup();
         let words: Vec<&str> = entry.split_whitespace().collect();
         match entry_terms.as_slice() {
             [] => {}
@@ -255,9 +259,13 @@ mod tests {
         // A configuration not synced is one that drifted.
         let e = expanded("alertmanager config not synced");
         assert!(e.iter().any(|t| t == "inconsist"), "{e:?}");
-        // What happens over and over happens too often.
+        // What happens over and over happens too often; what is over a limit does not.
         let e = expanded("a VM keeps live migrating over and over");
         assert!(e.iter().any(|t| t == "excess"), "{e:?}");
+        let e = expanded("disk usage over 90 percent");
+        assert!(!e.iter().any(|t| t == "excess"), "{e:?}");
+        let e = expanded("please try again");
+        assert!(!e.iter().any(|t| t == "excess"), "{e:?}");
     }
 
     #[test]
