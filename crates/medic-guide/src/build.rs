@@ -58,7 +58,7 @@ pub fn parse(path: &str, text: &str) -> Guide {
                     _ => None,
                 })
                 .collect::<Vec<_>>()
-                .join("\n")
+                .join("\n\n")
         })
         .unwrap_or_default();
     let title = h1
@@ -1273,11 +1273,12 @@ mod tests {
             "g.md",
             "# Troubleshooting Guide\n\nThis guide covers the Virtual Coffee Platform.\n\n\
              - a list is not the intro\n\nIt runs on AWS.\n\n## Pods not starting\n\n\
+             A paragraph in a section is not the intro.\n\n\
              ### Symptoms\n\n- Pods stay Pending\n",
         );
         assert_eq!(
             guide.intro,
-            "This guide covers the Virtual Coffee Platform.\nIt runs on AWS."
+            "This guide covers the Virtual Coffee Platform.\n\nIt runs on AWS."
         );
         let untitled = crate::parse("u.md", "Some text.\n\n## Pods not starting\n");
         assert_eq!(untitled.intro, "");

@@ -30,7 +30,8 @@ pub struct Guide {
     pub signals: Vec<Signal>,
     /// Number of lines in the file.
     pub lines: usize,
-    /// The paragraphs under the guide's title, before its first section.
+    /// The paragraphs under the guide's title, before its first section, separated by a
+    /// blank line.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub intro: String,
 }

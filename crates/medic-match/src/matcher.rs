@@ -127,7 +127,8 @@ struct Vocabulary {
     fields: Vec<u8>,
     /// For each term, the number of guides that use it.
     guides: Vec<u32>,
-    /// For each term, whether it names what some guide is about (see [`topic_terms`]).
+    /// For each term, whether it names what some guide is about (see [`topic_terms`]; also
+    /// the names guide introductions give, see [`proper_names`]).
     topic: Vec<bool>,
 }
 
@@ -190,8 +191,8 @@ pub struct Matcher {
     vocabulary: Vocabulary,
     synonyms: Synonyms,
     /// For each guide, the terms that say which system its problems are about: its folder
-    /// path's (`prometheus-operator-runbooks/kubernetes`), and, for a guide of several
-    /// problems, every term of its text.
+    /// path's (`prometheus-operator-runbooks/kubernetes`), the names its introduction gives,
+    /// and, for a guide of several problems, every term of its text.
     guide_systems: Vec<TermSet>,
     /// Keep every candidate and say why it would be kept or dropped (MEDIC_MATCH_CALIBRATE=1):
     /// the data the "no match" threshold is set from.
@@ -396,18 +397,31 @@ impl Matcher {
                 vocabulary.topic[id as usize] = true;
             }
             guide_systems.push((folder, text));
-            // A guide without problems is about nothing medic can answer with.
+            // A guide without problems is about nothing medic can answer with. A name's
+            // term is its whole word (`ACLs` is not `ls`).
             named.push(if guide.problems.is_empty() {
                 Vec::new()
             } else {
-                crate::analyzer::terms(&mut analyzer, &proper_names(&guide.intro))
+                proper_names(&guide.intro)
+                    .into_iter()
+                    .filter_map(|name| {
+                        crate::analyzer::terms(&mut analyzer, name)
+                            .into_iter()
+                            .next()
+                    })
+                    .collect()
             });
         }
         // The names a guide's introduction gives the system it is about (`the Virtual
         // Coffee Platform` under a title that says only `Troubleshooting Guide`) are its
         // topics too, when some problem uses them.
+        // A name most guides use (`HTTP`, `API`) is not what one of them is about.
         for (g, names) in named.into_iter().enumerate() {
-            let ids: Vec<u32> = names.iter().filter_map(|t| vocabulary.id(t)).collect();
+            let ids: Vec<u32> = names
+                .iter()
+                .filter_map(|t| vocabulary.id(t))
+                .filter(|id| 2 * vocabulary.guides[*id as usize] as usize <= guides.len())
+                .collect();
             for id in ids {
                 vocabulary.topic[id as usize] = true;
                 guide_systems[g].1.push(id);
@@ -459,13 +473,11 @@ impl Matcher {
     }
 
     /// Whether a term of the evidence is a value rather than a word: addresses, versions,
-    /// times and one- or two-digit numbers, and generated ids and hexadecimal literals no
-    /// guide names (`yk3pq0`, the `0xc000512000` of a Go stack trace). Longer plain numbers
-    /// stay: a status, an exit code, a system's error code.
+    /// times and one- or two-digit numbers, and generated ids no guide names (`yk3pq0`).
+    /// Longer plain numbers stay: a status, an exit code, a system's error code.
     fn is_value(&self, term: &str) -> bool {
         (crate::normalize::numeric(term) && (term.contains(['.', ':']) || term.len() <= 2))
-            || ((crate::normalize::generated(term) || crate::normalize::hexadecimal(term))
-                && !self.vocabulary.knows(term))
+            || (crate::normalize::generated(term) && !self.vocabulary.knows(term))
     }
 
     /// The evidence's terms with their weights, the words they were written as, the terms
@@ -1172,8 +1184,8 @@ impl Matcher {
             .collect()
     }
 
-    /// Whether a problem's title, guide, folder or (for a guide of several problems) the
-    /// guide's text names a system.
+    /// Whether a problem's title, guide, folder, the names its guide's introduction gives
+    /// or (for a guide of several problems) the guide's text names a system.
     fn names_system(&self, e: &Entry, system: u32) -> bool {
         let system = Some(system);
         e.part(Part::Title).has(system)
@@ -1428,18 +1440,29 @@ fn shorten(s: &str, max: usize) -> String {
 }
 
 /// The words of prose written with a capital inside a sentence: the names it gives
-/// (`Virtual Coffee Platform`, `Crossplane`, `AWS`), not the first word of a sentence.
-fn proper_names(text: &str) -> String {
+/// (`Virtual Coffee Platform`, `Crossplane`, `AWS`), not the first word of a sentence or a
+/// paragraph (paragraphs are separated by a blank line), nor what code spans say.
+fn proper_names(text: &str) -> Vec<&str> {
     let mut names = Vec::new();
-    let mut sentence_start = true;
-    for word in text.split_whitespace() {
-        let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
-        if !sentence_start && bare.starts_with(char::is_uppercase) {
-            names.push(bare);
+    for paragraph in text.split("\n\n") {
+        let mut sentence_start = true;
+        // Code spans are odd-numbered pieces between backticks.
+        for prose in paragraph.split('`').step_by(2) {
+            for word in prose.split_whitespace() {
+                let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
+                if !sentence_start && bare.starts_with(char::is_uppercase) {
+                    names.push(bare);
+                }
+                // A sentence ends at its full stop, inside quotes or brackets too, but not at
+                // an abbreviation's (`e.g. Kubernetes`).
+                let end = word.trim_end_matches(['"', '\'', ')', ']', '*', '_']);
+                let lower = end.to_lowercase();
+                sentence_start = end.ends_with(['.', '!', '?'])
+                    && !["e.g.", "i.e.", "etc.", "vs.", "cf."].contains(&lower.as_str());
+            }
         }
-        sentence_start = word.ends_with(['.', '!', '?', ':']);
     }
-    names.join(" ")
+    names
 }
 
 #[cfg(test)]
@@ -1736,13 +1759,55 @@ mod tests {
     }
 
     #[test]
+    fn a_one_problem_guide_is_about_what_its_introduction_names() {
+        // The billing guide's one problem never says "acme"; its introduction does. The
+        // jobs guide shares more of the words, and never names Acme.
+        let billing = "# Troubleshooting\n\nThis guide is for the Acme Billing service.\n\n\
+                       ## Invoices stuck\n\nInvoices stay pending for hours.\n";
+        let queue = "# Jobs\n\n## Invoices stuck in the queue\n\nInvoices stay pending \
+                     for hours: the worker queue is full.\n";
+        let accounts = "# Accounts\n\n## Login fails\n\nThe acme login page loops.\n";
+        let guides = [
+            medic_guide::parse("billing.md", billing),
+            medic_guide::parse("jobs.md", queue),
+            medic_guide::parse("accounts.md", accounts),
+        ];
+        let matcher = Matcher::new(&guides).unwrap();
+        let found = matcher.search(
+            &Evidence::Text("acme invoices stuck in the queue, pending for hours".to_owned()),
+            3,
+        );
+        assert_eq!(
+            found.first().map(|m| m.id.as_str()),
+            Some("billing.md#invoices-stuck"),
+            "{found:?}"
+        );
+        // A guide without problems names nothing.
+        let empty = medic_guide::parse("empty.md", "# Notes\n\nAbout the Acme Billing service.\n");
+        let guides = [empty, guides[1].clone(), guides[2].clone()];
+        let matcher = Matcher::new(&guides).unwrap();
+        let acme = matcher.vocabulary.id("acm").expect("a problem uses acme");
+        assert!(matcher.guide_systems[0].0.is_empty());
+        assert!(!matcher.guide_systems[1].has(Some(acme)));
+    }
+
+    #[test]
     fn proper_names_are_the_capitalised_words_inside_sentences() {
         assert_eq!(
             super::proper_names(
-                "This guide covers the Virtual Coffee Platform. Pods run on AWS: Check \
-                 (Crossplane) first."
+                "This guide covers the Virtual Coffee Platform. Pods run on AWS (see the \
+                 docs.) Then check `PGHOST` and (Crossplane), e.g. Kubernetes; components: \
+                 Redis\n\nWelcome to it"
             ),
-            "Virtual Coffee Platform AWS Crossplane"
+            [
+                "Virtual",
+                "Coffee",
+                "Platform",
+                "AWS",
+                "Crossplane",
+                "Kubernetes",
+                "Redis"
+            ]
         );
     }
 

@@ -484,13 +484,6 @@ pub(crate) fn numeric(term: &str) -> bool {
             .all(|b| b.is_ascii_digit() || b == b'.' || b == b':')
 }
 
-/// Whether a term is a hexadecimal literal (`0x18`, `0xc000512000`): an address or a
-/// flag word a program printed.
-pub(crate) fn hexadecimal(term: &str) -> bool {
-    term.strip_prefix("0x")
-        .is_some_and(|hex| !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
 /// Whether a term looks generated rather than written: letters and digits mixed back and
 /// forth (`yk3pq0`, `3o7r`, `2f0adqt8qh`), as in request ids, tokens and state values.
 /// Words with a number in them (`x509`, `k8s`, `sha256`, `log4j`) and API versions
@@ -544,7 +537,7 @@ pub(crate) fn workload_of_pod(pod: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::{
-        LogLine, Severity, generated, hexadecimal, log_line, log_message, mask, numeric, url_spans,
+        LogLine, Severity, generated, log_line, log_message, mask, numeric, url_spans,
         without_values, workload_of_pod,
     };
 
@@ -835,16 +828,6 @@ mod tests {
             "x509", "k8s", "sha256", "log4j", "v1beta1", "v2alpha1", "oauth2", "timeout",
         ] {
             assert!(!generated(t), "{t}");
-        }
-    }
-
-    #[test]
-    fn hexadecimal_literals_are_told_from_words() {
-        for t in ["0x1", "0x18", "0xc000512000", "0x1a2b3c4"] {
-            assert!(hexadecimal(t), "{t}");
-        }
-        for t in ["0x", "0xz1", "x18", "oxide", "0"] {
-            assert!(!hexadecimal(t), "{t}");
         }
     }
 
