@@ -1469,25 +1469,25 @@ fn proper_names(text: &str) -> Vec<&str> {
 mod tests {
     use crate::{Evidence, Matcher};
 
+    /// The five seed guides, by their number.
+    const SEED_TEXTS: [&str; 5] = [
+        include_str!("../../../testdata/seeds/000_5a2fd40b88a89dd5.txt"),
+        include_str!("../../../testdata/seeds/001_ed404bc90f76630f.txt"),
+        include_str!("../../../testdata/seeds/002_7f3c5c84cff19295.txt"),
+        include_str!("../../../testdata/seeds/003_f49a088b457f2bc5.txt"),
+        include_str!("../../../testdata/seeds/004_e5546a48ff37e294.txt"),
+    ];
+
+    /// Some seed guides, parsed as `000.txt` … `004.txt`.
+    fn seed_guides(which: &[usize]) -> Vec<medic_guide::Guide> {
+        which
+            .iter()
+            .map(|&i| medic_guide::parse(&format!("00{i}.txt"), SEED_TEXTS[i]))
+            .collect()
+    }
+
     fn seeds() -> Matcher {
-        let guides: Vec<_> = [
-            (
-                "000.txt",
-                include_str!("../../../testdata/seeds/000_5a2fd40b88a89dd5.txt"),
-            ),
-            (
-                "002.txt",
-                include_str!("../../../testdata/seeds/002_7f3c5c84cff19295.txt"),
-            ),
-            (
-                "003.txt",
-                include_str!("../../../testdata/seeds/003_f49a088b457f2bc5.txt"),
-            ),
-        ]
-        .into_iter()
-        .map(|(name, text)| medic_guide::parse(name, text))
-        .collect();
-        Matcher::new(&guides).unwrap()
+        Matcher::new(&seed_guides(&[0, 2, 3])).unwrap()
     }
 
     #[test]
@@ -1729,17 +1729,7 @@ mod tests {
         // The seeds: the Virtual Coffee guide's title says only "Troubleshooting Guide";
         // its introduction names the platform. Another guide's section shares more of the
         // words, but not the system.
-        let guides: Vec<_> = [
-            include_str!("../../../testdata/seeds/000_5a2fd40b88a89dd5.txt"),
-            include_str!("../../../testdata/seeds/001_ed404bc90f76630f.txt"),
-            include_str!("../../../testdata/seeds/002_7f3c5c84cff19295.txt"),
-            include_str!("../../../testdata/seeds/003_f49a088b457f2bc5.txt"),
-            include_str!("../../../testdata/seeds/004_e5546a48ff37e294.txt"),
-        ]
-        .iter()
-        .enumerate()
-        .map(|(i, text)| medic_guide::parse(&format!("00{i}.txt"), text))
-        .collect();
+        let guides = seed_guides(&[0, 1, 2, 3, 4]);
         assert!(guides[1].intro.contains("Virtual Coffee Platform"));
         let matcher = Matcher::new(&guides).unwrap();
         let found = matcher.search(
@@ -1917,11 +1907,7 @@ mod tests {
     #[test]
     fn every_match_has_a_reason_even_through_synonyms_only() {
         // Found by the `evidence` fuzz target: a match through synonyms had no reason.
-        let guide = medic_guide::parse(
-            "003.txt",
-            include_str!("../../../testdata/seeds/003_f49a088b457f2bc5.txt"),
-        );
-        let matcher = Matcher::new(&[guide]).unwrap();
+        let matcher = Matcher::new(&seed_guides(&[3])).unwrap();
         let found = matcher.search(&Evidence::Text("liveness        Normal".into()), 5);
         assert!(!found.is_empty());
         for m in &found {

@@ -244,28 +244,29 @@ mod tests {
 
     #[test]
     fn abbreviations_and_spellings_are_their_words() {
-        // `PrometheusConfigurationReloadFailure` and a runbook named `PrometheusBadConfig`:
-        // the stemmer leaves `configur` and `config` apart.
-        let e = expanded("PrometheusConfigurationReloadFailure");
-        assert!(e.iter().any(|t| t == "config"), "{e:?}");
-        // node_exporter's `NodeNetworkReceiveErrs` and an alert about receive errors.
-        let e = expanded("HostNetworkReceiveErrors");
-        assert!(e.iter().any(|t| t == "err"), "{e:?}");
-        let e = expanded("k8s api down");
-        assert!(e.iter().any(|t| t == "kubernet"), "{e:?}");
-        // A pod not healthy is one not ready.
-        let e = expanded("Kubernetes Pod not healthy");
-        assert!(e.iter().any(|t| t == "readi"), "{e:?}");
-        // A configuration not synced is one that drifted.
-        let e = expanded("alertmanager config not synced");
-        assert!(e.iter().any(|t| t == "inconsist"), "{e:?}");
-        // What happens over and over happens too often; what is over a limit does not.
-        let e = expanded("a VM keeps live migrating over and over");
-        assert!(e.iter().any(|t| t == "excess"), "{e:?}");
-        let e = expanded("disk usage over 90 percent");
-        assert!(!e.iter().any(|t| t == "excess"), "{e:?}");
-        let e = expanded("please try again");
-        assert!(!e.iter().any(|t| t == "excess"), "{e:?}");
+        // Each evidence, and a term its expansion must have.
+        for (text, term) in [
+            // `PrometheusConfigurationReloadFailure` and a runbook named
+            // `PrometheusBadConfig`: the stemmer leaves `configur` and `config` apart.
+            ("PrometheusConfigurationReloadFailure", "config"),
+            // node_exporter's `NodeNetworkReceiveErrs` and an alert about receive errors.
+            ("HostNetworkReceiveErrors", "err"),
+            ("k8s api down", "kubernet"),
+            // A pod not healthy is one not ready.
+            ("Kubernetes Pod not healthy", "readi"),
+            // A configuration not synced is one that drifted.
+            ("alertmanager config not synced", "inconsist"),
+            // What happens over and over happens too often.
+            ("a VM keeps live migrating over and over", "excess"),
+        ] {
+            let e = expanded(text);
+            assert!(e.iter().any(|t| t == term), "{text}: {e:?}");
+        }
+        // What is over a limit, or done again, is not repeating.
+        for text in ["disk usage over 90 percent", "please try again"] {
+            let e = expanded(text);
+            assert!(!e.iter().any(|t| t == "excess"), "{text}: {e:?}");
+        }
     }
 
     #[test]
