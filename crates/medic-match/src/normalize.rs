@@ -25,9 +25,13 @@ static LEVEL: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// The logfmt fields that say what happened, and the Go kit `component` that names the
+/// subsystem saying it (`remote`, `dispatcher`, `tsdb`).
 static LOGFMT_MSG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?:^|\s)(?:msg|message|err|error|reason|cause)=(?:"((?:[^"\\]|\\.)*)"|(\S+))"#)
-        .expect("valid regex")
+    Regex::new(
+        r#"(?:^|\s)(?:msg|message|err|error|reason|cause|component)=(?:"((?:[^"\\]|\\.)*)"|(\S+))"#,
+    )
+    .expect("valid regex")
 });
 
 static LOGFMT_LEVEL: LazyLock<Regex> =
@@ -560,6 +564,13 @@ mod tests {
                 r#"ts=2026-11-23T07:04:30Z level=error msg="failed to send" err="context deadline exceeded""#
             ),
             "failed to send context deadline exceeded"
+        );
+        // A Go kit component names the subsystem in words (`remote` is remote write).
+        assert_eq!(
+            log_message(
+                r#"ts=2024-08-01T12:00:03Z caller=dedupe.go:112 component=remote level=warn remote_name=mimir msg="Failed to send batch, retrying" err="context deadline exceeded""#
+            ),
+            "remote Failed to send batch, retrying context deadline exceeded"
         );
         assert_eq!(
             log_message(
