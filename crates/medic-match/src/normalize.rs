@@ -20,6 +20,12 @@ static TIMESTAMP: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// A syslog line's time, host and program (`Mar 05 02:11:40 worker-4 kubelet[1288]: `).
+static SYSLOG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*[A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}\s+\S+\s+(?P<program>[\w./-]+)(?:\[\d+\])?:\s*")
+        .expect("valid regex")
+});
+
 static LEVEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*[\[(]?(?:level=)?(?:trace|debug|info|notice|warn|warning|error|err|crit|critical|alert|emerg|fatal)[\])]?(?:\s*[:|-]\s*|\s+)")
         .expect("valid regex")
@@ -216,6 +222,15 @@ fn at_least_loud(severity: Severity, error: bool) -> Severity {
 }
 
 fn reduce(line: &str) -> LogLine {
+    // A syslog prefix names the host and the program that logged: the program (`kubelet`,
+    // `kernel`) is the subsystem that says the message.
+    if let Some(c) = SYSLOG.captures(line) {
+        let mut reduced = reduce(&line[c.get(0).map_or(0, |m| m.end())..]);
+        if !reduced.message.is_empty() {
+            reduced.message = format!("{} {}", &c["program"], reduced.message);
+        }
+        return reduced;
+    }
     let trimmed = line.trim();
     if trimmed.starts_with('{')
         && let Ok(serde_json::Value::Object(map)) =
@@ -243,14 +258,16 @@ fn reduce(line: &str) -> LogLine {
     }
     let mut rest = trimmed;
     let mut severity = Severity::Unknown;
-    // klog: the level is the first letter (`E1123 08:34:04.123456 …`).
-    if let Some(first) = rest.chars().next()
-        && matches!(first, 'I' | 'W' | 'E' | 'F')
-        && rest.as_bytes().get(1).is_some_and(u8::is_ascii_digit)
-    {
-        severity = severity_of(&first.to_string());
-    }
     for _ in 0..2 {
+        // klog: the level is the first letter (`E1123 08:34:04.123456 …`), also after a
+        // syslog prefix (`Mar 05 02:11:40 worker-4 kubelet[1288]: E0305 …`).
+        if let Some(first) = rest.chars().next()
+            && matches!(first, 'I' | 'W' | 'E' | 'F')
+            && rest.get(1..5).is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit()))
+            && rest.as_bytes().get(5) == Some(&b' ')
+        {
+            severity = severity_of(&first.to_string());
+        }
         if let Some(m) = TIMESTAMP.find(rest) {
             rest = &rest[m.end()..];
         }
@@ -656,6 +673,26 @@ mod tests {
             Severity::Loud
         );
         assert_eq!(log_line("plain text").severity, Severity::Unknown);
+    }
+
+    #[test]
+    fn a_syslog_line_keeps_its_program_and_the_level_after_it() {
+        let kubelet = log_line(
+            r#"Mar 05 02:11:40 worker-4 kubelet[1288]: E0305 02:11:40.311874    1288 certificate_manager.go:562] Failed while requesting a signed certificate"#,
+        );
+        assert_eq!(
+            kubelet.message,
+            "kubelet Failed while requesting a signed certificate"
+        );
+        assert_eq!(kubelet.severity, Severity::Loud);
+        let rotating = log_line(
+            "Mar 05 02:11:40 worker-4 kubelet[1288]: I0305 02:11:40.100213    1288 certificate_manager.go:356] Rotating certificates",
+        );
+        assert_eq!(rotating.severity, Severity::Quiet);
+        assert_eq!(
+            log_message("Nov 23 18:40:02 build-07 kernel: Out of memory: Killed process 4242"),
+            "kernel Out of memory: Killed process 4242"
+        );
     }
 
     #[test]
