@@ -194,6 +194,9 @@ pub struct Matcher {
     /// path's (`prometheus-operator-runbooks/kubernetes`), the names its introduction gives,
     /// and, for a guide of several problems, every term of its text.
     guide_systems: Vec<TermSet>,
+    /// The systems one guide alone is about, with that guide: terms of its title, file name
+    /// or folder, or names its introduction gives, that no other guide's say.
+    sole_systems: HashMap<u32, usize>,
     /// Keep every candidate and say why it would be kept or dropped (MEDIC_MATCH_CALIBRATE=1):
     /// the data the "no match" threshold is set from.
     calibrate: bool,
@@ -318,6 +321,9 @@ impl Matcher {
         // Each guide's folder terms, and its terms when it has several problems; the names
         // its introduction gives.
         let mut guide_systems: Vec<(Vec<String>, Vec<u32>)> = Vec::with_capacity(guides.len());
+        // Each guide's own names for what it is about: its title's, file name's and folder's
+        // terms, and its introduction's names.
+        let mut own_names: Vec<Vec<u32>> = Vec::with_capacity(guides.len());
         let mut named: Vec<Vec<String>> = Vec::with_capacity(guides.len());
         for guide in guides {
             let first_entry = entries.len();
@@ -396,6 +402,16 @@ impl Matcher {
             for id in topic_terms(&entries[first_entry..], &folder, &vocabulary) {
                 vocabulary.topic[id as usize] = true;
             }
+            own_names.push(
+                crate::analyzer::terms(
+                    &mut analyzer,
+                    &format!("{} {}", guide.title, guide.file_stem()),
+                )
+                .iter()
+                .chain(&folder)
+                .filter_map(|t| vocabulary.id(t))
+                .collect(),
+            );
             guide_systems.push((folder, text));
             // A guide without problems is about nothing medic can answer with. A name's
             // term is its whole word (`ACLs` is not `ls`).
@@ -425,6 +441,7 @@ impl Matcher {
             for id in ids {
                 vocabulary.topic[id as usize] = true;
                 guide_systems[g].1.push(id);
+                own_names[g].push(id);
             }
         }
         // A folder's word no problem uses cannot be the system of an alert (only a system
@@ -451,6 +468,7 @@ impl Matcher {
             signals,
             vocabulary,
             guide_systems,
+            sole_systems: sole_systems(own_names),
             calibrate: std::env::var_os("MEDIC_MATCH_CALIBRATE").is_some(),
             synonyms: Synonyms::new(&mut analyzer_for_synonyms),
         })
@@ -768,6 +786,8 @@ impl Matcher {
         let mut topic_free: HashMap<usize, f32> = HashMap::new();
         // The problems set back for being about another system than the alert's.
         let mut foreign: HashSet<usize> = HashSet::new();
+        // The problems trusted because their guide alone is about a system the evidence names.
+        let mut owned: HashSet<usize> = HashSet::new();
         // Each candidate's score, trust, problem, labels it names and match so far.
         let mut out: Vec<(f32, Trust, usize, LabelsNamed, Match)> = Vec::new();
         for (pid, mut c) in candidates {
@@ -830,9 +850,22 @@ impl Matcher {
                 topic_free.insert(pid, score);
                 score *= OFF_TOPIC_FACTOR;
             }
-            let accepted = strong
+            // Evidence that names the system one guide alone is about (`khook`, `virtual
+            // coffee`) needs less of its wording in that guide's problems.
+            let own_system = topics
+                .iter()
+                .any(|t| self.sole_systems.get(&t.1) == Some(&e.guide));
+            let mut accepted = strong
                 || (judged >= COVERAGE_MIN && unknown <= UNKNOWN_MAX)
                 || (judged >= COVERAGE_FLOOR && judged / (judged + unknown) >= COVERAGE_SHARE_MIN);
+            if !accepted
+                && own_system
+                && judged >= OWN_SYSTEM_COVERAGE_MIN
+                && unknown <= UNKNOWN_MAX
+            {
+                accepted = true;
+                owned.insert(pid);
+            }
             // Otherwise trusted only far ahead of every other problem, when it still covers
             // a fair share of evidence that is mostly about what the guides know.
             let trust = if is_foreign {
@@ -861,9 +894,9 @@ impl Matcher {
                     .collect();
                 reasons.push(format!("calibration: missing {}", missing.join(" ")));
                 reasons.push(format!(
-                    "calibration: text={:.3} coverage={:.3} bonus={:.3} strong={} accepted={} unknown={:.3} english={:.3} size={} label={:.3} words={} foreign={} offtopic={} topics={}",
+                    "calibration: text={:.3} coverage={:.3} bonus={:.3} strong={} accepted={} unknown={:.3} english={:.3} size={} label={:.3} words={} foreign={} offtopic={} own={} topics={}",
                     c.text, c.coverage, bonus, strong, accepted, unknown, phrasing,
-                    e.all.0.len(), label_bonus, words, is_foreign, off_topic,
+                    e.all.0.len(), label_bonus, words, is_foreign, off_topic, own_system,
                     topics.iter().map(|t| t.0).collect::<Vec<_>>().join(",")
                 ));
             }
@@ -911,8 +944,20 @@ impl Matcher {
                     e.line
                 ));
             }
-            // Why a problem sharing the evidence's words ranks lower than they say.
             let written = |t: &str| format!("\"{}\"", surface.get(t).map_or(t, String::as_str));
+            if owned.contains(&pid) {
+                let named: Vec<String> = topics
+                    .iter()
+                    .filter(|t| self.sole_systems.get(&t.1) == Some(&e.guide))
+                    .map(|(t, _)| written(t))
+                    .collect();
+                m.reasons.push(format!(
+                    "trusted on less of the evidence: it names {}, which only {} is about",
+                    named.join(", "),
+                    e.path
+                ));
+            }
+            // Why a problem sharing the evidence's words ranks lower than they say.
             if foreign.contains(&pid) {
                 if let Some((_, system)) = &system_named {
                     m.reasons.push(format!(
@@ -1227,6 +1272,9 @@ const COVERAGE_MIN: f32 = 0.35;
 const UNKNOWN_MAX: f32 = 0.4;
 const COVERAGE_FLOOR: f32 = 0.3;
 const COVERAGE_SHARE_MIN: f32 = 0.7;
+/// The share a problem must cover when the evidence names the system its guide alone is
+/// about, with at most [`UNKNOWN_MAX`] unknown.
+const OWN_SYSTEM_COVERAGE_MIN: f32 = 0.2;
 
 /// How much a section's length moves the coverage it is judged on: this times the log of
 /// its distinct terms over [`SIZE_REFERENCE`] is taken off (a section of 340 terms loses
@@ -1320,6 +1368,26 @@ const FOREIGN_SYSTEM_FACTOR: f32 = 0.5;
 /// How much a problem's score counts when text evidence names systems its guide never
 /// mentions: measured on the evaluation sets (see docs/matching.md).
 const OFF_TOPIC_FACTOR: f32 = 0.5;
+
+/// Each system one guide alone names as its own (see [`Matcher::sole_systems`]), with the
+/// guide: from each guide's own names, in guide order.
+fn sole_systems(own_names: Vec<Vec<u32>>) -> HashMap<u32, usize> {
+    let mut owners: HashMap<u32, Option<usize>> = HashMap::new();
+    for (g, mut names) in own_names.into_iter().enumerate() {
+        names.sort_unstable();
+        names.dedup();
+        for id in names {
+            owners
+                .entry(id)
+                .and_modify(|owner| *owner = None)
+                .or_insert(Some(g));
+        }
+    }
+    owners
+        .into_iter()
+        .filter_map(|(id, owner)| Some((id, owner?)))
+        .collect()
+}
 
 /// The alert labels a problem names: each label's index, and whether the problem's
 /// commands name it (rather than its text).
@@ -1531,6 +1599,34 @@ mod tests {
         };
         assert_eq!(found(short).as_deref(), Some("store.md#quorum-lost"));
         assert_eq!(found(&long), None);
+    }
+
+    #[test]
+    fn evidence_naming_the_system_one_guide_alone_is_about_needs_less_wording() {
+        // A Go panic from khook: most of its words (`runtime`, `SIGSEGV`, addresses) are in
+        // no guide, but it names `khook`, which only the khook guide's title names.
+        let panic = "2026-11-23T10:21:44.019Z\tINFO\twebhook-plugin\treceived event\t{\"type\": \"deploy\"}\n\
+                     panic: runtime error: invalid memory address or nil pointer dereference\n\
+                     [signal SIGSEGV: segmentation violation code=0x1 addr=0x18 pc=0x1a2b3c4]\n\n\
+                     goroutine 87 [running]:\n\
+                     github.com/kagent-dev/khook/internal/plugin/webhook.(*WebhookEventSource).handle(0xc000512000)";
+        let evidence = Evidence::Text(panic.into());
+        let mut guides = seed_guides(&[0, 1, 2, 3, 4]);
+        let found = Matcher::new(&guides).unwrap().search(&evidence, 3);
+        let first = found.first().expect("the khook guide is trusted");
+        assert_eq!(first.id, "004.txt#plugin-crashes-or-stops");
+        assert!(
+            first
+                .reasons
+                .iter()
+                .any(|r| r.contains("it names \"khook\"") && r.contains("only 004.txt is about")),
+            "{:?}",
+            first.reasons
+        );
+        // Two guides about khook: the name no longer singles one out.
+        guides.push(medic_guide::parse("005.txt", SEED_TEXTS[4]));
+        let found = Matcher::new(&guides).unwrap().search(&evidence, 3);
+        assert!(found.is_empty(), "{found:?}");
     }
 
     #[test]

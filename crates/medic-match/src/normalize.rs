@@ -263,7 +263,9 @@ fn reduce(line: &str) -> LogLine {
         // syslog prefix (`Mar 05 02:11:40 worker-4 kubelet[1288]: E0305 …`).
         if let Some(first) = rest.chars().next()
             && matches!(first, 'I' | 'W' | 'E' | 'F')
-            && rest.get(1..5).is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit()))
+            && rest
+                .get(1..5)
+                .is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit()))
             && rest.as_bytes().get(5) == Some(&b' ')
         {
             severity = severity_of(&first.to_string());
