@@ -1097,6 +1097,7 @@ impl Matcher {
             let s = &self.signals.entries[hit.entry];
             if matches!(s.kind, SignalKind::ErrorText | SignalKind::LogTemplate)
                 && hit.part_of.is_none()
+                && hit.shares.is_none()
             {
                 if counted.iter().any(|t| t.contains(s.masked.as_str())) {
                     continue;
@@ -1157,6 +1158,12 @@ impl Matcher {
             if reasons.len() < 6 {
                 let value = shorten(&s.value, 80);
                 reasons.push(match (&hit.part_of, kind) {
+                    (None, _) if let Some((common, of)) = hit.shares => format!(
+                        "{} \"{value}\" at {}:{}: {common} of its {of} words ⊂ evidence",
+                        kind_words(kind),
+                        e.path,
+                        s.line
+                    ),
                     (Some(part), _) => format!(
                         "evidence \"{}\" ⊂ {} \"{value}\" at {}:{}",
                         shorten(part, 60),

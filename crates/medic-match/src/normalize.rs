@@ -385,6 +385,7 @@ static VALUES: LazyLock<Regex> = LazyLock::new(|| {
         | \b\d{{1,2}}/[A-Z][a-z]{{2}}/\d{{4}}:\d{{2}}:\d{{2}}:\d{{2}}(?:\s[+-]\d{{4}})?        # access logs' times
         | \b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),\s\d{{1,2}}\s[A-Z][a-z]{{2}}\s\d{{4}}\s\d{{2}}:\d{{2}}:\d{{2}}(?:\s+GMT)?  # HTTP dates
         | \b[0-9a-f]{{8,}}\b
+        | \b[0-9a-f]{{2}}(?::[0-9a-f]{{2}}){{3,}}\b             # key ids, fingerprints, MACs: 3A:1F:9C:44
         | \b(?:\d+h)?(?:\d+m)?\d+(?:\.\d+)?(?:(?:ms|s|m|h|d|k|ki|kb|kib|mi|mb|mib|gi|gb|gib|g|th|st|nd|rd)\b|%)
         | \(x\d+\s+over\s+[\dhms]+\)                       # event counts: (x12 over 9m)
         | \b(?:\d{{1,3}}\.){{3}}\d{{1,3}}(?::(?P<port>\d+))?\b   # ipv4[:port]
@@ -790,6 +791,11 @@ mod tests {
                 "x509 on ec2 at deadbeef 503 p95th 95th 13.1% 2026-10-01 sha 3f9a1c2b ffffff01"
             ),
             "x509 on ec2 at deadbeef 503 p95th       sha    "
+        );
+        // Key ids, fingerprints and MAC addresses; not a time.
+        assert_eq!(
+            without_values("AKID=3A:1F:9C:44 mac 02:42:ac:11:00:02 at 10:53"),
+            "AKID=  mac   at 10:53"
         );
     }
 

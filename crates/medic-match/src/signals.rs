@@ -1,6 +1,7 @@
 //! Exact evidence: every signal of every problem (error strings, log templates, reasons,
 //! alert and metric names, codes), indexed so a query finds in one pass which signals it
-//! contains (Aho–Corasick over masked phrases) or which contain it.
+//! contains (Aho–Corasick over masked phrases), which contain it, or which error texts it
+//! says most of in its own wrapping (their words in order).
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -37,6 +38,9 @@ pub(crate) struct Hit {
     pub(crate) strength: f32,
     /// The evidence line contained in the signal, when it is the evidence that is the part.
     pub(crate) part_of: Option<String>,
+    /// The words of the signal's message the evidence says in order, and of how many, when
+    /// it says most of them but not all together.
+    pub(crate) shares: Option<(usize, usize)>,
 }
 
 pub(crate) struct SignalIndex {
@@ -46,7 +50,17 @@ pub(crate) struct SignalIndex {
     owners: Vec<Vec<(usize, usize)>>,
     /// Single-word signals by lower-case value.
     by_token: HashMap<String, Vec<usize>>,
+    /// The masked words of each error text's and log template's message (a quoted log line's
+    /// time, level and source dropped), for those of [`SHARED_WORDS_MIN`] words or more.
+    message_words: HashMap<usize, Vec<String>>,
+    /// Those messages by each pair of adjacent words they have.
+    by_pair: HashMap<String, Vec<usize>>,
 }
+
+/// The fewest words of an error text the evidence must say, in order, for it to count
+/// without saying it whole, and the share of its words they must be.
+const SHARED_WORDS_MIN: usize = 5;
+const SHARED_SHARE_MIN: f32 = 0.7;
 
 fn phrase_kind(kind: SignalKind) -> bool {
     matches!(kind, SignalKind::ErrorText | SignalKind::LogTemplate)
@@ -211,6 +225,25 @@ impl SignalIndex {
                 owners[id].push((i, 0));
             }
         }
+        let mut message_words = HashMap::new();
+        let mut by_pair: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            if !phrase_kind(e.kind) {
+                continue;
+            }
+            let message = mask(&crate::normalize::log_message(&e.value));
+            let words: Vec<String> = message.split(' ').map(str::to_owned).collect();
+            if words.len() < SHARED_WORDS_MIN {
+                continue;
+            }
+            let mut pairs: Vec<String> = words.windows(2).map(|w| w.join(" ")).collect();
+            pairs.sort_unstable();
+            pairs.dedup();
+            for pair in pairs {
+                by_pair.entry(pair).or_default().push(i);
+            }
+            message_words.insert(i, words);
+        }
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .build(&patterns)
@@ -220,6 +253,8 @@ impl SignalIndex {
             automaton,
             owners,
             by_token,
+            message_words,
+            by_pair,
         }
     }
 
@@ -276,7 +311,43 @@ impl SignalIndex {
                     entry,
                     strength: 1.0,
                     part_of: None,
+                    shares: None,
                 });
+            }
+        }
+        // Most of an error text's words, in order, in one line that wraps or words the
+        // rest differently: `Unable to authenticate the request due to an error: x509:
+        // certificate signed by unknown authority` in `"Unable to authenticate the request"
+        // err="verifying certificate …: x509: certificate signed by unknown authority"`.
+        for line in lines.iter().take(20) {
+            let words: Vec<&str> = line.split(' ').take(80).collect();
+            if words.len() < SHARED_WORDS_MIN {
+                continue;
+            }
+            let mut pairs: Vec<String> = words.windows(2).map(|w| w.join(" ")).collect();
+            pairs.sort_unstable();
+            pairs.dedup();
+            let mut shared: HashMap<usize, usize> = HashMap::new();
+            for pair in &pairs {
+                for &entry in self.by_pair.get(pair).into_iter().flatten() {
+                    *shared.entry(entry).or_default() += 1;
+                }
+            }
+            for (entry, n) in shared {
+                let message = &self.message_words[&entry];
+                if n < 2 {
+                    continue;
+                }
+                let common = common_words(message, &words);
+                let strength = common as f32 / message.len() as f32;
+                if common >= SHARED_WORDS_MIN && (SHARED_SHARE_MIN..1.0).contains(&strength) {
+                    add(Hit {
+                        entry,
+                        strength,
+                        part_of: None,
+                        shares: Some((common, message.len())),
+                    });
+                }
             }
         }
         // The evidence inside a longer signal: `too many clients` ⊂ `FATAL: sorry, too many clients already`.
@@ -297,6 +368,7 @@ impl SignalIndex {
                         entry: i,
                         strength,
                         part_of: Some(line.clone()),
+                        shares: None,
                     });
                 }
             }
@@ -308,6 +380,7 @@ impl SignalIndex {
                         entry,
                         strength: 1.0,
                         part_of: None,
+                        shares: None,
                     });
                 }
             }
@@ -318,10 +391,72 @@ impl SignalIndex {
     }
 }
 
+/// How many of a message's words the line says in the same order (their longest common
+/// subsequence).
+fn common_words(message: &[String], line: &[&str]) -> usize {
+    let mut row = vec![0usize; line.len() + 1];
+    for word in message {
+        let mut diagonal = 0;
+        for (j, other) in line.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = if word == other {
+                diagonal + 1
+            } else {
+                above.max(row[j])
+            };
+            diagonal = above;
+        }
+    }
+    row[line.len()]
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{SignalIndex, fragments};
+    use super::{SignalIndex, common_words, fragments};
     use crate::normalize::mask;
+
+    #[test]
+    fn common_words_are_counted_in_order() {
+        let message: Vec<String> = "unable to authenticate the request due to an error"
+            .split(' ')
+            .map(str::to_owned)
+            .collect();
+        let line: Vec<&str> = "unable to authenticate the request verifying certificate failed"
+            .split(' ')
+            .collect();
+        assert_eq!(common_words(&message, &line), 5);
+        let reversed: Vec<&str> = "request the authenticate to unable".split(' ').collect();
+        assert_eq!(common_words(&message, &reversed), 2, "`authenticate … to`");
+        assert_eq!(common_words(&message, &[]), 0);
+    }
+
+    #[test]
+    fn an_error_text_mostly_said_in_other_wrapping_is_found() {
+        let guide = medic_guide::parse(
+            "metrics.md",
+            "# Metrics\n\n## Front proxy certificate\n\nThe log shows:\n\n```text\n\
+             E0524 01:37:36.055326       1 authentication.go:65] Unable to authenticate the request due to an error: x509: certificate signed by unknown authority\n```\n",
+        );
+        let index = SignalIndex::new(&[guide]);
+        let find = |line: &str| index.find(&[mask(line)], &[]);
+        // 11 of the message's 15 words, in order: found, as a share.
+        let hits = find(
+            r#"Unable to authenticate the request verifying certificate SN=5102938475610293847 failed: x509: certificate signed by unknown authority"#,
+        );
+        let hit = hits.first().expect("most of the error text");
+        assert_eq!(hit.shares, Some((11, 15)));
+        assert!((hit.strength - 11.0 / 15.0).abs() < 1e-6);
+        // Its last six words alone are under 70% of it (they are a part of it, found as such).
+        let part = find("x509: certificate signed by unknown authority");
+        assert!(part.iter().all(|h| h.shares.is_none()), "{part:?}");
+        assert!(part.iter().any(|h| h.part_of.is_some()), "{part:?}");
+        // The same words out of order are not the message.
+        assert!(
+            find("certificate signed by unknown authority x509 unable to authenticate the request")
+                .iter()
+                .all(|h| h.shares.is_none_or(|(n, _)| n < 11))
+        );
+    }
 
     #[test]
     fn the_problems_that_write_an_error_anywhere_are_counted() {
