@@ -322,8 +322,9 @@ impl Matcher {
         // its introduction gives.
         let mut guide_systems: Vec<(Vec<String>, Vec<u32>)> = Vec::with_capacity(guides.len());
         // Each guide's own names for what it is about: its title's, file name's and folder's
-        // terms, and its introduction's names.
-        let mut own_names: Vec<Vec<u32>> = Vec::with_capacity(guides.len());
+        // words that are not ordinary English, and its introduction's names; those more than
+        // half of the guides use (`http`, `api`) name none of them.
+        let mut own_names: Vec<Vec<String>> = Vec::with_capacity(guides.len());
         let mut named: Vec<Vec<String>> = Vec::with_capacity(guides.len());
         for guide in guides {
             let first_entry = entries.len();
@@ -402,16 +403,20 @@ impl Matcher {
             for id in topic_terms(&entries[first_entry..], &folder, &vocabulary) {
                 vocabulary.topic[id as usize] = true;
             }
-            own_names.push(
-                crate::analyzer::terms(
-                    &mut analyzer,
-                    &format!("{} {}", guide.title, guide.file_stem()),
-                )
-                .iter()
-                .chain(&folder)
-                .filter_map(|t| vocabulary.id(t))
-                .collect(),
-            );
+            // The words of its title, file name and folder that are not ordinary English
+            // (`khook`, `etcd`; not `network`, `troubleshooting`), each as its term.
+            let own: Vec<String> = if guide.problems.is_empty() {
+                Vec::new()
+            } else {
+                let dir = guide.path.rsplit_once('/').map_or("", |(dir, _)| dir);
+                format!("{} {} {dir}", guide.title, guide.file_stem())
+                    .to_lowercase()
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| w.len() >= 2 && !is_english(w))
+                    .filter_map(|w| crate::analyzer::terms(&mut analyzer, w).into_iter().next())
+                    .collect()
+            };
+            own_names.push(own);
             guide_systems.push((folder, text));
             // A guide without problems is about nothing medic can answer with. A name's
             // term is its whole word (`ACLs` is not `ls`).
@@ -432,16 +437,26 @@ impl Matcher {
         // Coffee Platform` under a title that says only `Troubleshooting Guide`) are its
         // topics too, when some problem uses them.
         // A name most guides use (`HTTP`, `API`) is not what one of them is about.
+        let few_use = |id: &u32| 2 * vocabulary.guides[*id as usize] as usize <= guides.len();
+        let mut own_ids: Vec<Vec<u32>> = own_names
+            .iter()
+            .map(|own| {
+                own.iter()
+                    .filter_map(|t| vocabulary.id(t))
+                    .filter(few_use)
+                    .collect()
+            })
+            .collect();
         for (g, names) in named.into_iter().enumerate() {
             let ids: Vec<u32> = names
                 .iter()
                 .filter_map(|t| vocabulary.id(t))
-                .filter(|id| 2 * vocabulary.guides[*id as usize] as usize <= guides.len())
+                .filter(few_use)
                 .collect();
             for id in ids {
                 vocabulary.topic[id as usize] = true;
                 guide_systems[g].1.push(id);
-                own_names[g].push(id);
+                own_ids[g].push(id);
             }
         }
         // A folder's word no problem uses cannot be the system of an alert (only a system
@@ -468,7 +483,7 @@ impl Matcher {
             signals,
             vocabulary,
             guide_systems,
-            sole_systems: sole_systems(own_names),
+            sole_systems: sole_systems(own_ids),
             calibrate: std::env::var_os("MEDIC_MATCH_CALIBRATE").is_some(),
             synonyms: Synonyms::new(&mut analyzer_for_synonyms),
         })
@@ -504,6 +519,7 @@ impl Matcher {
         // Query terms with weights, and the words they came from.
         let mut weights: HashMap<String, f32> = HashMap::new();
         let mut surface: HashMap<String, String> = HashMap::new();
+        let mut part_surface: HashMap<String, String> = HashMap::new();
         // Terms written as ordinary English words somewhere in the evidence.
         let mut english: HashSet<String> = HashSet::new();
         // The terms of each line of multi-line evidence: its first piece is its lines.
@@ -557,6 +573,9 @@ impl Matcher {
                     english.insert(token.text.clone());
                 }
                 if is_part {
+                    part_surface
+                        .entry(token.text.clone())
+                        .or_insert_with(|| text.get(span).unwrap_or(&token.text).to_owned());
                     continue;
                 }
                 surface
@@ -567,6 +586,7 @@ impl Matcher {
         EvidenceTerms {
             weights,
             surface,
+            part_surface,
             english,
             lines,
         }
@@ -627,6 +647,7 @@ impl Matcher {
         let EvidenceTerms {
             mut weights,
             surface,
+            part_surface,
             english,
             lines,
         } = self.evidence_terms(&mut analyzer, &query);
@@ -944,7 +965,10 @@ impl Matcher {
                     e.line
                 ));
             }
-            let written = |t: &str| format!("\"{}\"", surface.get(t).map_or(t, String::as_str));
+            let written = |t: &str| {
+                let word = surface.get(t).or_else(|| part_surface.get(t));
+                format!("\"{}\"", word.map_or(t, String::as_str))
+            };
             if owned.contains(&pid) {
                 let named: Vec<String> = topics
                     .iter()
@@ -1444,6 +1468,9 @@ struct EvidenceTerms {
     weights: HashMap<String, f32>,
     /// The word each term was first written as, for reasons.
     surface: HashMap<String, String>,
+    /// The same for terms written only as parts of an identifier (`coffee` in
+    /// `virtual-coffee`), for reasons that name a term rather than list what matched.
+    part_surface: HashMap<String, String>,
     /// Terms written as ordinary English words somewhere in the evidence.
     english: HashSet<String>,
     /// The terms of each of the first lines of multi-line evidence.
@@ -1633,6 +1660,63 @@ mod tests {
         // Two guides about khook: the name no longer singles one out.
         guides.push(medic_guide::parse("005.txt", SEED_TEXTS[4]));
         let found = Matcher::new(&guides).unwrap().search(&evidence, 3);
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn a_guides_own_system_is_a_name_not_an_ordinary_word() {
+        let guides: Vec<medic_guide::Guide> = [
+            ("net.md", "# Network issues\n\n## Packet loss\n\n**Symptoms**\n\n- Packets drop between nodes.\n"),
+            ("db.md", "# Database\n\n## Slow queries\n\n**Symptoms**\n\n- Queries take seconds.\n"),
+            ("khook.md", "# Khook\n\n## Plugin crashes\n\n**Symptoms**\n\n- The khook plugin panics.\n"),
+        ]
+        .iter()
+        .map(|(path, text)| medic_guide::parse(path, text))
+        .collect();
+        let matcher = Matcher::new(&guides).unwrap();
+        let id = |t: &str| matcher.vocabulary.id(t).expect(t);
+        assert_eq!(matcher.sole_systems.get(&id("khook")), Some(&2));
+        // `network` is in one title only, but it is ordinary English: no guide's system.
+        assert_eq!(matcher.sole_systems.get(&id("network")), None);
+    }
+
+    #[test]
+    fn a_word_most_guides_use_is_no_guides_own_system() {
+        // `http` is in http-service.md's file name, but five of the six guides use it.
+        let guides: Vec<medic_guide::Guide> = [
+            (
+                "http-service.md",
+                include_str!("../../../examples/guides/http-service.md"),
+            ),
+            (
+                "kubernetes-pods.md",
+                include_str!("../../../examples/guides/kubernetes-pods.md"),
+            ),
+            (
+                "postgresql.md",
+                include_str!("../../../examples/guides/postgresql.md"),
+            ),
+            (
+                "prometheus-alertmanager.md",
+                include_str!("../../../examples/guides/prometheus-alertmanager.md"),
+            ),
+            (
+                "redis.md",
+                include_str!("../../../examples/guides/redis.md"),
+            ),
+            (
+                "tls-certificates.md",
+                include_str!("../../../examples/guides/tls-certificates.md"),
+            ),
+        ]
+        .iter()
+        .map(|(path, text)| medic_guide::parse(path, text))
+        .collect();
+        let matcher = Matcher::new(&guides).unwrap();
+        let found = matcher.search(
+            &Evidence::Text("jenkins agent lost connection over http".into()),
+            3,
+        );
         assert!(found.is_empty(), "{found:?}");
     }
 

@@ -1,6 +1,7 @@
 //! Normalising evidence and signals so the same message matches however it was printed:
-//! log lines reduced to their message (timestamps, levels, prefixes dropped; JSON and
-//! logfmt read by their message fields), then text masked (numbers, ids, hashes, IPs,
+//! log lines reduced to their message (timestamps, levels, prefixes dropped, the subsystem a
+//! syslog program or logfmt component names kept; JSON and logfmt read by their message
+//! fields), then text masked (numbers, ids, hashes, IPs,
 //! quotes and spacing) on both sides of a comparison.
 
 use std::sync::LazyLock;
@@ -12,7 +13,7 @@ static TIMESTAMP: LazyLock<Regex> = LazyLock::new(|| {
         r"(?x)^\s*(?:
             \[?\d{4}-\d{2}-\d{2}[T\s]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?(?:\s+(?:UTC|GMT|CET|CEST|[A-Z][SD]T))?\]?   # ISO 8601
           | \d{4}/\d{2}/\d{2}\s+\d{2}:\d{2}:\d{2}                                                          # nginx, Go's log
-          | [A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}(?:\s+\S+\s+[\w./-]+(?:\[\d+\])?:)?                      # syslog
+          | [A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}(?:\.\d+)?                                              # syslog's time
           | [IWEF]\d{4}\s+\d{2}:\d{2}:\d{2}\.\d+\s+\d+\s+[\w./-]+:\d+\]                                         # klog
           | \d{2}:\d{2}:\d{2}(?:\.\d+)?
         )\s*",
@@ -20,9 +21,10 @@ static TIMESTAMP: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-/// A syslog line's time, host and program (`Mar 05 02:11:40 worker-4 kubelet[1288]: `).
+/// A syslog line's priority, time, host and program (`Mar 05 02:11:40 worker-4
+/// kubelet[1288]: `, journalctl's `-o short-precise` time too).
 static SYSLOG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*[A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}\s+\S+\s+(?P<program>[\w./-]+)(?:\[\d+\])?:\s*")
+    Regex::new(r"^\s*(?:<\d{1,3}>)?[A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}(?:\.\d+)?\s+\S+\s+(?P<program>[\w./-]+)(?:\[\d+\])?:\s*")
         .expect("valid regex")
 });
 
@@ -31,13 +33,16 @@ static LEVEL: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
-/// The logfmt fields that say what happened, and the Go kit `component` that names the
-/// subsystem saying it (`remote`, `dispatcher`, `tsdb`).
+/// The logfmt fields that say what happened.
 static LOGFMT_MSG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"(?:^|\s)(?:msg|message|err|error|reason|cause|component)=(?:"((?:[^"\\]|\\.)*)"|(\S+))"#,
-    )
-    .expect("valid regex")
+    Regex::new(r#"(?:^|\s)(?:msg|message|err|error|reason|cause)=(?:"((?:[^"\\]|\\.)*)"|(\S+))"#)
+        .expect("valid regex")
+});
+
+/// A logfmt line's Go kit `component`, which names the subsystem saying it in words
+/// (`remote`, `dispatcher`, `tsdb`).
+static LOGFMT_COMPONENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?:^|\s)component=(?:"((?:[^"\\]|\\.)*)"|(\S+))"#).expect("valid regex")
 });
 
 static LOGFMT_LEVEL: LazyLock<Regex> =
@@ -118,16 +123,31 @@ pub(crate) fn log_message(line: &str) -> String {
 
 /// A log line reduced to its message, with its severity. The logger's name and structured
 /// fields other than the message (`controller`, `request` …) are dropped: measured on the
-/// evaluation sets, they pull matches towards whatever the logger is named after.
+/// evaluation sets, they pull matches towards whatever the logger is named after. A syslog
+/// program (`kubelet[1288]:`) and a logfmt component (`component=remote`) are kept before
+/// the message: they name the subsystem in a word rather than a module's path, and the
+/// evaluation sets gained from them (docs/matching.md).
 pub(crate) fn log_line(line: &str) -> LogLine {
-    let mut reduced = reduce(line);
-    if reduced.severity != Severity::Loud && (STACK_FRAME.is_match(line) || python_frame(line)) {
+    let (program, body) = match SYSLOG.captures(line) {
+        Some(c) => (
+            c.name("program").map(|m| m.as_str()),
+            &line[c.get(0).map_or(0, |m| m.end())..],
+        ),
+        None => (None, line),
+    };
+    let mut reduced = reduce(body);
+    if reduced.severity != Severity::Loud && (STACK_FRAME.is_match(body) || python_frame(body)) {
         // A stack frame is where an error happened, not what it is.
         reduced.severity = Severity::Quiet;
     }
     // Go's `panic: …` is the message, not a level.
-    if line.trim_start().starts_with("panic: ") {
+    if body.trim_start().starts_with("panic: ") {
         reduced.severity = Severity::Loud;
+    }
+    if let Some(program) = program
+        && !reduced.message.is_empty()
+    {
+        reduced.message = format!("{program} {}", reduced.message);
     }
     reduced
 }
@@ -222,15 +242,6 @@ fn at_least_loud(severity: Severity, error: bool) -> Severity {
 }
 
 fn reduce(line: &str) -> LogLine {
-    // A syslog prefix names the host and the program that logged: the program (`kubelet`,
-    // `kernel`) is the subsystem that says the message.
-    if let Some(c) = SYSLOG.captures(line) {
-        let mut reduced = reduce(&line[c.get(0).map_or(0, |m| m.end())..]);
-        if !reduced.message.is_empty() {
-            reduced.message = format!("{} {}", &c["program"], reduced.message);
-        }
-        return reduced;
-    }
     let trimmed = line.trim();
     if trimmed.starts_with('{')
         && let Ok(serde_json::Value::Object(map)) =
@@ -258,18 +269,18 @@ fn reduce(line: &str) -> LogLine {
     }
     let mut rest = trimmed;
     let mut severity = Severity::Unknown;
+    // klog: the level is the first letter of the date (`E1123 08:34:04.123456 …`); `E2E
+    // test failed` and `F5 BIG-IP` are not klog.
+    if let Some(first) = rest.chars().next()
+        && matches!(first, 'I' | 'W' | 'E' | 'F')
+        && rest
+            .get(1..5)
+            .is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit()))
+        && rest.as_bytes().get(5) == Some(&b' ')
+    {
+        severity = severity_of(&first.to_string());
+    }
     for _ in 0..2 {
-        // klog: the level is the first letter (`E1123 08:34:04.123456 …`), also after a
-        // syslog prefix (`Mar 05 02:11:40 worker-4 kubelet[1288]: E0305 …`).
-        if let Some(first) = rest.chars().next()
-            && matches!(first, 'I' | 'W' | 'E' | 'F')
-            && rest
-                .get(1..5)
-                .is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit()))
-            && rest.as_bytes().get(5) == Some(&b' ')
-        {
-            severity = severity_of(&first.to_string());
-        }
         if let Some(m) = TIMESTAMP.find(rest) {
             rest = &rest[m.end()..];
         }
@@ -316,7 +327,7 @@ fn reduce(line: &str) -> LogLine {
             severity = severity_of(level.as_str());
         }
         let mut error = false;
-        let fields: Vec<String> = LOGFMT_MSG
+        let mut fields: Vec<String> = LOGFMT_MSG
             .captures_iter(rest)
             .filter_map(|c| {
                 error |= c[0].trim_start().starts_with("err");
@@ -325,6 +336,12 @@ fn reduce(line: &str) -> LogLine {
             .map(|m| m.as_str().replace("\\\"", "\""))
             .collect();
         if !fields.is_empty() {
+            if let Some(component) = LOGFMT_COMPONENT
+                .captures(rest)
+                .and_then(|c| c.get(1).or_else(|| c.get(2)))
+            {
+                fields.insert(0, component.as_str().to_owned());
+            }
             return LogLine::new(fields.join(" "), at_least_loud(severity, error));
         }
     }
@@ -695,6 +712,62 @@ mod tests {
         assert_eq!(
             log_message("Nov 23 18:40:02 build-07 kernel: Out of memory: Killed process 4242"),
             "kernel Out of memory: Killed process 4242"
+        );
+        // journalctl's precise time, a priority, and JSON or logfmt after the prefix.
+        assert_eq!(
+            log_message("<34>Mar 05 02:11:40.123456 worker-4 app[7]: disk full"),
+            "app disk full"
+        );
+        let json = log_line(
+            r#"Mar 05 02:11:40 worker-4 app[7]: {"level":"error","msg":"db down","error":"x"}"#,
+        );
+        assert_eq!(json.message, "app db down x");
+        assert_eq!(json.severity, Severity::Loud);
+        let logfmt = log_line(
+            r#"Mar 05 02:11:40 mon-1 prometheus[9]: ts=2024-08-01T12:00:03Z component=remote level=warn msg="Failed to send batch""#,
+        );
+        assert_eq!(logfmt.message, "prometheus remote Failed to send batch");
+        assert_eq!(logfmt.severity, Severity::Loud);
+        // A Go panic and a stack frame are read as such behind the prefix.
+        assert_eq!(
+            log_line("Mar 05 02:11:40 worker-4 khook[1]: panic: runtime error: nil map").severity,
+            Severity::Loud
+        );
+        assert_eq!(
+            log_line(
+                "Mar 05 02:11:40 worker-4 app[1]: \tat java.util.Arrays.copyOf(Arrays.java:3537)"
+            )
+            .severity,
+            Severity::Quiet
+        );
+    }
+
+    #[test]
+    fn klog_levels_are_a_letter_and_a_date() {
+        assert_eq!(
+            log_line("E0305 02:11:40.311874    1288 certificate_manager.go:562] failed").severity,
+            Severity::Loud
+        );
+        assert_eq!(log_line("E2E test failed").severity, Severity::Unknown);
+        assert_eq!(log_line("F5 BIG-IP pool down").severity, Severity::Unknown);
+        // A level already read stays: `E1234` here is a code in an info line.
+        assert_eq!(
+            log_line("2024-01-01T00:00:00Z INFO E1234 was the error code").severity,
+            Severity::Quiet
+        );
+    }
+
+    #[test]
+    fn a_logfmt_component_is_read_only_with_a_message() {
+        assert_eq!(
+            log_message("ts=1 level=info component=tsdb event=compaction"),
+            "ts=1 level=info component=tsdb event=compaction"
+        );
+        assert_eq!(
+            log_message(
+                r#"ts=1 level=error component="rule manager" msg="Evaluating rule failed""#
+            ),
+            "rule manager Evaluating rule failed"
         );
     }
 
