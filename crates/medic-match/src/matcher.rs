@@ -1588,6 +1588,39 @@ mod tests {
             .collect()
     }
 
+    /// The bundled example guides, under their file names.
+    fn example_guides() -> Vec<medic_guide::Guide> {
+        [
+            (
+                "http-service.md",
+                include_str!("../../../examples/guides/http-service.md"),
+            ),
+            (
+                "kubernetes-pods.md",
+                include_str!("../../../examples/guides/kubernetes-pods.md"),
+            ),
+            (
+                "postgresql.md",
+                include_str!("../../../examples/guides/postgresql.md"),
+            ),
+            (
+                "prometheus-alertmanager.md",
+                include_str!("../../../examples/guides/prometheus-alertmanager.md"),
+            ),
+            (
+                "redis.md",
+                include_str!("../../../examples/guides/redis.md"),
+            ),
+            (
+                "tls-certificates.md",
+                include_str!("../../../examples/guides/tls-certificates.md"),
+            ),
+        ]
+        .into_iter()
+        .map(|(name, text)| medic_guide::parse(name, text))
+        .collect()
+    }
+
     fn seeds() -> Matcher {
         Matcher::new(&seed_guides(&[0, 2, 3])).unwrap()
     }
@@ -1683,35 +1716,7 @@ mod tests {
     #[test]
     fn a_word_most_guides_use_is_no_guides_own_system() {
         // `http` is in http-service.md's file name, but five of the six guides use it.
-        let guides: Vec<medic_guide::Guide> = [
-            (
-                "http-service.md",
-                include_str!("../../../examples/guides/http-service.md"),
-            ),
-            (
-                "kubernetes-pods.md",
-                include_str!("../../../examples/guides/kubernetes-pods.md"),
-            ),
-            (
-                "postgresql.md",
-                include_str!("../../../examples/guides/postgresql.md"),
-            ),
-            (
-                "prometheus-alertmanager.md",
-                include_str!("../../../examples/guides/prometheus-alertmanager.md"),
-            ),
-            (
-                "redis.md",
-                include_str!("../../../examples/guides/redis.md"),
-            ),
-            (
-                "tls-certificates.md",
-                include_str!("../../../examples/guides/tls-certificates.md"),
-            ),
-        ]
-        .iter()
-        .map(|(path, text)| medic_guide::parse(path, text))
-        .collect();
+        let guides = example_guides();
         let matcher = Matcher::new(&guides).unwrap();
         let found = matcher.search(
             &Evidence::Text("jenkins agent lost connection over http".into()),
@@ -1991,35 +1996,7 @@ mod tests {
     #[test]
     fn a_dial_to_a_well_known_port_names_its_service() {
         // The example guides: the words of the dial are an HTTP gateway's as much as Redis's.
-        let guides: Vec<_> = [
-            (
-                "http-service.md",
-                include_str!("../../../examples/guides/http-service.md"),
-            ),
-            (
-                "kubernetes-pods.md",
-                include_str!("../../../examples/guides/kubernetes-pods.md"),
-            ),
-            (
-                "postgresql.md",
-                include_str!("../../../examples/guides/postgresql.md"),
-            ),
-            (
-                "prometheus-alertmanager.md",
-                include_str!("../../../examples/guides/prometheus-alertmanager.md"),
-            ),
-            (
-                "redis.md",
-                include_str!("../../../examples/guides/redis.md"),
-            ),
-            (
-                "tls-certificates.md",
-                include_str!("../../../examples/guides/tls-certificates.md"),
-            ),
-        ]
-        .into_iter()
-        .map(|(name, text)| medic_guide::parse(name, text))
-        .collect();
+        let guides = example_guides();
         let matcher = Matcher::new(&guides).unwrap();
         let first = |text: &str| {
             matcher
