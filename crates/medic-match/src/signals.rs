@@ -305,8 +305,11 @@ impl SignalIndex {
                 *e = hit;
             }
         };
+        // The error texts each line says whole.
+        let mut whole: Vec<Vec<usize>> = Vec::with_capacity(lines.len());
         for line in lines {
-            for entry in self.contained(line) {
+            let contained = self.contained(line);
+            for &entry in &contained {
                 add(Hit {
                     entry,
                     strength: 1.0,
@@ -314,12 +317,16 @@ impl SignalIndex {
                     shares: None,
                 });
             }
+            whole.push(contained);
         }
         // Most of an error text's words, in order, in one line that wraps or words the
         // rest differently: `Unable to authenticate the request due to an error: x509:
         // certificate signed by unknown authority` in `"Unable to authenticate the request"
         // err="verifying certificate …: x509: certificate signed by unknown authority"`.
-        for line in lines.iter().take(20) {
+        // A line that says another error text whole, with as many of this one's words, is
+        // that text: `… current time … is after …` is the expired certificate's message, not
+        // the not-yet-valid one's `… is before …`.
+        for (line, whole) in lines.iter().zip(&whole).take(20) {
             let words: Vec<&str> = line.split(' ').take(80).collect();
             if words.len() < SHARED_WORDS_MIN {
                 continue;
@@ -340,7 +347,16 @@ impl SignalIndex {
                 }
                 let common = common_words(message, &words);
                 let strength = common as f32 / message.len() as f32;
-                if common >= SHARED_WORDS_MIN && (SHARED_SHARE_MIN..1.0).contains(&strength) {
+                let said_by_another = whole.iter().any(|w| {
+                    self.message_words.get(w).is_some_and(|other| {
+                        let other: Vec<&str> = other.iter().map(String::as_str).collect();
+                        common_words(message, &other) >= common
+                    })
+                });
+                if common >= SHARED_WORDS_MIN
+                    && (SHARED_SHARE_MIN..1.0).contains(&strength)
+                    && !said_by_another
+                {
                     add(Hit {
                         entry,
                         strength,
@@ -455,6 +471,41 @@ mod tests {
             find("certificate signed by unknown authority x509 unable to authenticate the request")
                 .iter()
                 .all(|h| h.shares.is_none_or(|(n, _)| n < 11))
+        );
+    }
+
+    #[test]
+    fn an_error_text_said_whole_outweighs_one_it_mostly_resembles() {
+        let guide = medic_guide::parse(
+            "tls.md",
+            "# TLS\n\n## Certificate expired\n\n**Symptoms**\n\n\
+             - `x509: certificate has expired or is not yet valid: current time 2026-11-23T08:41:12Z is after 2020-02-01T00:00:00Z`\n\n\
+             ## Certificate not yet valid\n\n**Symptoms**\n\n\
+             - `x509: certificate has expired or is not yet valid: current time 2024-01-01T00:00:03Z is before 2026-11-23T08:36:55Z`\n",
+        );
+        let index = SignalIndex::new(&[guide]);
+        let hits = |line: &str| -> Vec<(usize, Option<(usize, usize)>)> {
+            index
+                .find(&[mask(line)], &[])
+                .iter()
+                .map(|h| (index.entries[h.entry].problem, h.shares))
+                .collect()
+        };
+        // `is after` is the expired certificate's message whole, and only that.
+        assert_eq!(
+            hits(
+                "x509: certificate has expired or is not yet valid: current time 2026-11-24T10:00:00Z is after 2026-11-20T00:00:00Z"
+            ),
+            vec![(0, None)]
+        );
+        // Said in other words, each is mostly said: both count, in part.
+        let reworded = hits(
+            "tls: x509: certificate has expired or is not yet valid (current time 2026-11-24T10:00:00Z)",
+        );
+        assert_eq!(reworded.len(), 2, "{reworded:?}");
+        assert!(
+            reworded.iter().all(|(_, shares)| shares.is_some()),
+            "{reworded:?}"
         );
     }
 

@@ -457,6 +457,90 @@ fn match_batch_lines() {
 }
 
 #[test]
+fn match_the_labs_real_failure_texts() {
+    // The exact texts real PostgreSQL, Redis, nginx, curl, Go clients and Kubernetes print
+    // when broken (../shared/docs/lab.md), each to the example guides' section for it.
+    let cases = [
+        (
+            r#"psql: error: connection to server at "127.0.0.1", port 55432 failed: FATAL:  sorry, too many clients already"#,
+            "postgresql.md#connection-exhaustion",
+        ),
+        (
+            "FATAL:  remaining connection slots are reserved for non-replication superuser connections",
+            "postgresql.md#connection-exhaustion",
+        ),
+        (
+            "ERROR:  pg_stat_statements must be loaded via shared_preload_libraries",
+            "postgresql.md#pg_stat_statements-not-loaded",
+        ),
+        (
+            "OOM command not allowed when used memory > 'maxmemory'.",
+            "redis.md#oom-command-not-allowed-maxmemory-reached",
+        ),
+        (
+            "ERR max number of clients reached",
+            "redis.md#err-max-number-of-clients-reached",
+        ),
+        (
+            "503 Service Temporarily Unavailable",
+            "http-service.md#1-503-service-unavailable",
+        ),
+        (
+            r#"limiting requests, excess: 1.000 by zone "one""#,
+            "http-service.md#5-rate-limiting-429--limiting-requests",
+        ),
+        (
+            "upstream timed out (110: Connection timed out) while reading response header from upstream",
+            "http-service.md#3-504-gateway-timeout",
+        ),
+        (
+            "connect() failed (111: Connection refused) while connecting to upstream",
+            "http-service.md#2-502-bad-gateway",
+        ),
+        (
+            "curl: (60) SSL certificate problem: certificate has expired",
+            "tls-certificates.md#certificate-expired",
+        ),
+        (
+            "x509: certificate has expired or is not yet valid: current time 2026-11-24T10:00:00Z is after 2026-11-20T00:00:00Z",
+            "tls-certificates.md#certificate-expired",
+        ),
+        (
+            "Back-off restarting failed container",
+            "kubernetes-pods.md#crashloopbackoff",
+        ),
+        (
+            "0/1 nodes are available: 1 Insufficient cpu.",
+            "kubernetes-pods.md#pod-stuck-in-pending-or-containercreating",
+        ),
+        (
+            "Error: ErrImageNeverPull",
+            "kubernetes-pods.md#imagepullbackoff--errimagepull",
+        ),
+        (
+            r#"pods is forbidden: User "system:serviceaccount:shop:default" cannot list resource "pods" in API group "" in the namespace "shop""#,
+            "kubernetes-pods.md#rbac-forbidden",
+        ),
+    ];
+    let batch: String = cases
+        .iter()
+        .enumerate()
+        .map(|(i, (text, _))| format!("{}\n", serde_json::json!({"id": i, "query": text})))
+        .collect();
+    let (out, _) = medic(&["match", "--batch", "-", "--json", "-g", "examples/guides"])
+        .stdin(batch.as_bytes())
+        .expect(0);
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), cases.len());
+    for (line, (text, expected)) in lines.iter().zip(cases) {
+        assert_eq!(line["matches"][0]["id"], expected, "{text}");
+    }
+}
+
+#[test]
 fn match_bad_input() {
     let (_, err) = medic(&["match", "--batch", "-", "-g", "examples/guides"])
         .stdin(b"{\"id\":1,\"query\":\"x\"}\n{not json\n")
