@@ -194,8 +194,9 @@ pub struct Matcher {
     /// path's (`prometheus-operator-runbooks/kubernetes`), the names its introduction gives,
     /// and, for a guide of several problems, every term of its text.
     guide_systems: Vec<TermSet>,
-    /// The systems one guide alone is about, with that guide: terms of its title, file name
-    /// or folder, or names its introduction gives, that no other guide's say.
+    /// The systems one guide alone is about, with that guide: words of its title, file name
+    /// or folder that are not ordinary English, or names its introduction gives, that at
+    /// most half of the guides use and no other guide names so.
     sole_systems: HashMap<u32, usize>,
     /// Keep every candidate and say why it would be kept or dropped (MEDIC_MATCH_CALIBRATE=1):
     /// the data the "no match" threshold is set from.
@@ -1671,7 +1672,7 @@ mod tests {
     #[test]
     fn evidence_naming_the_system_one_guide_alone_is_about_needs_less_wording() {
         // A Go panic from khook: most of its words (`runtime`, `SIGSEGV`, addresses) are in
-        // no guide, but it names `khook`, which only the khook guide's title names.
+        // no guide, but it names `khook`, which only the plugin guide's introduction names.
         let panic = "2026-11-23T10:21:44.019Z\tINFO\twebhook-plugin\treceived event\t{\"type\": \"deploy\"}\n\
                      panic: runtime error: invalid memory address or nil pointer dereference\n\
                      [signal SIGSEGV: segmentation violation code=0x1 addr=0x18 pc=0x1a2b3c4]\n\n\
