@@ -404,35 +404,31 @@ impl Matcher {
             for id in topic_terms(&entries[first_entry..], &folder, &vocabulary) {
                 vocabulary.topic[id as usize] = true;
             }
+            guide_systems.push((folder, text));
             // The words of its title, file name and folder that are not ordinary English
-            // (`khook`, `etcd`; not `network`, `troubleshooting`), each as its term.
-            let own: Vec<String> = if guide.problems.is_empty() {
-                Vec::new()
+            // (`khook`, `etcd`; not `network`, `troubleshooting`), and the names its
+            // introduction gives, each as its whole word's term (`ACLs` is not `ls`). A
+            // guide without problems is about nothing medic can answer with.
+            let (own, intro) = if guide.problems.is_empty() {
+                (Vec::new(), Vec::new())
             } else {
+                let mut term =
+                    |w: &str| crate::analyzer::terms(&mut analyzer, w).into_iter().next();
                 let dir = guide.path.rsplit_once('/').map_or("", |(dir, _)| dir);
-                format!("{} {} {dir}", guide.title, guide.file_stem())
+                let own = format!("{} {} {dir}", guide.title, guide.file_stem())
                     .to_lowercase()
                     .split(|c: char| !c.is_alphanumeric())
                     .filter(|w| w.len() >= 2 && !is_english(w))
-                    .filter_map(|w| crate::analyzer::terms(&mut analyzer, w).into_iter().next())
-                    .collect()
+                    .filter_map(&mut term)
+                    .collect();
+                let intro = proper_names(&guide.intro)
+                    .into_iter()
+                    .filter_map(term)
+                    .collect();
+                (own, intro)
             };
             own_names.push(own);
-            guide_systems.push((folder, text));
-            // A guide without problems is about nothing medic can answer with. A name's
-            // term is its whole word (`ACLs` is not `ls`).
-            named.push(if guide.problems.is_empty() {
-                Vec::new()
-            } else {
-                proper_names(&guide.intro)
-                    .into_iter()
-                    .filter_map(|name| {
-                        crate::analyzer::terms(&mut analyzer, name)
-                            .into_iter()
-                            .next()
-                    })
-                    .collect()
-            });
+            named.push(intro);
         }
         // The names a guide's introduction gives the system it is about (`the Virtual
         // Coffee Platform` under a title that says only `Troubleshooting Guide`) are its

@@ -8,24 +8,32 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+/// A syslog time (`Mar 05 02:11:40`, journalctl's `-o short-precise` `02:11:40.123456`).
+const SYSLOG_TIME: &str = r"[A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}(?:\.\d+)?";
+
+/// A logfmt value: quoted (the first group, escapes kept) or bare (the second).
+const LOGFMT_VALUE: &str = r#"(?:"((?:[^"\\]|\\.)*)"|(\S+))"#;
+
 static TIMESTAMP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    Regex::new(&format!(
         r"(?x)^\s*(?:
-            \[?\d{4}-\d{2}-\d{2}[T\s]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?(?:\s+(?:UTC|GMT|CET|CEST|[A-Z][SD]T))?\]?   # ISO 8601
-          | \d{4}/\d{2}/\d{2}\s+\d{2}:\d{2}:\d{2}                                                          # nginx, Go's log
-          | [A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}(?:\.\d+)?                                              # syslog's time
-          | [IWEF]\d{4}\s+\d{2}:\d{2}:\d{2}\.\d+\s+\d+\s+[\w./-]+:\d+\]                                         # klog
-          | \d{2}:\d{2}:\d{2}(?:\.\d+)?
+            \[?\d{{4}}-\d{{2}}-\d{{2}}[T\s]\d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?(?:Z|[+-]\d{{2}}:?\d{{2}})?(?:\s+(?:UTC|GMT|CET|CEST|[A-Z][SD]T))?\]?   # ISO 8601
+          | \d{{4}}/\d{{2}}/\d{{2}}\s+\d{{2}}:\d{{2}}:\d{{2}}                                                          # nginx, Go's log
+          | {SYSLOG_TIME}                                                                             # syslog
+          | [IWEF]\d{{4}}\s+\d{{2}}:\d{{2}}:\d{{2}}\.\d+\s+\d+\s+[\w./-]+:\d+\]                                         # klog
+          | \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)?
         )\s*",
-    )
+    ))
     .expect("valid regex")
 });
 
 /// A syslog line's priority, time, host and program (`Mar 05 02:11:40 worker-4
-/// kubelet[1288]: `, journalctl's `-o short-precise` time too).
+/// kubelet[1288]: `).
 static SYSLOG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:<\d{1,3}>)?[A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}(?:\.\d+)?\s+\S+\s+(?P<program>[\w./-]+)(?:\[\d+\])?:\s*")
-        .expect("valid regex")
+    Regex::new(&format!(
+        r"^\s*(?:<\d{{1,3}}>)?{SYSLOG_TIME}\s+\S+\s+(?P<program>[\w./-]+)(?:\[\d+\])?:\s*"
+    ))
+    .expect("valid regex")
 });
 
 static LEVEL: LazyLock<Regex> = LazyLock::new(|| {
@@ -35,14 +43,16 @@ static LEVEL: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The logfmt fields that say what happened.
 static LOGFMT_MSG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?:^|\s)(?:msg|message|err|error|reason|cause)=(?:"((?:[^"\\]|\\.)*)"|(\S+))"#)
-        .expect("valid regex")
+    Regex::new(&format!(
+        r"(?:^|\s)(?:msg|message|err|error|reason|cause)={LOGFMT_VALUE}"
+    ))
+    .expect("valid regex")
 });
 
 /// A logfmt line's Go kit `component`, which names the subsystem saying it in words
 /// (`remote`, `dispatcher`, `tsdb`).
 static LOGFMT_COMPONENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?:^|\s)component=(?:"((?:[^"\\]|\\.)*)"|(\S+))"#).expect("valid regex")
+    Regex::new(&format!(r"(?:^|\s)component={LOGFMT_VALUE}")).expect("valid regex")
 });
 
 static LOGFMT_LEVEL: LazyLock<Regex> =
@@ -236,6 +246,12 @@ fn json_message(map: &serde_json::Map<String, serde_json::Value>) -> Vec<String>
         .collect()
 }
 
+/// The value a [`LOGFMT_VALUE`] matched, its quotes' escapes undone.
+fn logfmt_value(c: &regex::Captures) -> Option<String> {
+    let m = c.get(1).or_else(|| c.get(2))?;
+    Some(m.as_str().replace("\\\"", "\""))
+}
+
 /// A line that carries an error is loud whatever its level says.
 fn at_least_loud(severity: Severity, error: bool) -> Severity {
     if error { Severity::Loud } else { severity }
@@ -316,9 +332,7 @@ fn reduce(line: &str) -> LogLine {
         let mut error = false;
         for f in LOGFMT_MSG.captures_iter(&c[2]) {
             error |= f[0].trim_start().starts_with("err");
-            if let Some(m) = f.get(1).or_else(|| f.get(2)) {
-                parts.push(m.as_str().replace("\\\"", "\""));
-            }
+            parts.extend(logfmt_value(&f));
         }
         return LogLine::new(parts.join(" "), at_least_loud(severity, error));
     }
@@ -331,16 +345,15 @@ fn reduce(line: &str) -> LogLine {
             .captures_iter(rest)
             .filter_map(|c| {
                 error |= c[0].trim_start().starts_with("err");
-                c.get(1).or_else(|| c.get(2))
+                logfmt_value(&c)
             })
-            .map(|m| m.as_str().replace("\\\"", "\""))
             .collect();
         if !fields.is_empty() {
             if let Some(component) = LOGFMT_COMPONENT
                 .captures(rest)
-                .and_then(|c| c.get(1).or_else(|| c.get(2)))
+                .and_then(|c| logfmt_value(&c))
             {
-                fields.insert(0, component.as_str().to_owned());
+                fields.insert(0, component);
             }
             return LogLine::new(fields.join(" "), at_least_loud(severity, error));
         }

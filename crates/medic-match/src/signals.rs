@@ -341,22 +341,21 @@ impl SignalIndex {
                 }
             }
             for (entry, n) in shared {
-                let message = &self.message_words[&entry];
                 if n < 2 {
                     continue;
                 }
+                let message = &self.message_words[&entry];
                 let common = common_words(message, &words);
                 let strength = common as f32 / message.len() as f32;
+                if common < SHARED_WORDS_MIN || !(SHARED_SHARE_MIN..1.0).contains(&strength) {
+                    continue;
+                }
                 let said_by_another = whole.iter().any(|w| {
-                    self.message_words.get(w).is_some_and(|other| {
-                        let other: Vec<&str> = other.iter().map(String::as_str).collect();
-                        common_words(message, &other) >= common
-                    })
+                    self.message_words
+                        .get(w)
+                        .is_some_and(|other| common_words(message, other) >= common)
                 });
-                if common >= SHARED_WORDS_MIN
-                    && (SHARED_SHARE_MIN..1.0).contains(&strength)
-                    && !said_by_another
-                {
+                if !said_by_another {
                     add(Hit {
                         entry,
                         strength,
@@ -409,13 +408,13 @@ impl SignalIndex {
 
 /// How many of a message's words the line says in the same order (their longest common
 /// subsequence).
-fn common_words(message: &[String], line: &[&str]) -> usize {
+fn common_words(message: &[impl AsRef<str>], line: &[impl AsRef<str>]) -> usize {
     let mut row = vec![0usize; line.len() + 1];
     for word in message {
         let mut diagonal = 0;
         for (j, other) in line.iter().enumerate() {
             let above = row[j + 1];
-            row[j + 1] = if word == other {
+            row[j + 1] = if word.as_ref() == other.as_ref() {
                 diagonal + 1
             } else {
                 above.max(row[j])
@@ -443,7 +442,7 @@ mod tests {
         assert_eq!(common_words(&message, &line), 5);
         let reversed: Vec<&str> = "request the authenticate to unable".split(' ').collect();
         assert_eq!(common_words(&message, &reversed), 2, "`authenticate … to`");
-        assert_eq!(common_words(&message, &[]), 0);
+        assert_eq!(common_words(&message, &[] as &[&str]), 0);
     }
 
     #[test]
